@@ -1,0 +1,633 @@
+//! The client: configuration, connection reuse and one send.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use ureq::tls::{PemItem, RootCerts, TlsConfig};
+
+use crate::endpoint::{endpoint_url, request_url};
+use crate::error::{Error, Status};
+use crate::response::{is_success, parse_body, MAX_BODY_BYTES};
+use crate::sign::{new_random, sign_into, CodeType, SIGNATURE_LEN};
+use crate::validate::{check_send, check_text, Rejection, CODE_FREQUENCY_LIMIT};
+
+/// Default connect timeout (DNS, TCP and TLS set-up).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default total timeout for one send, body included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+/// Default `User-Agent`.
+pub const DEFAULT_USER_AGENT: &str = concat!("smscode/", env!("CARGO_PKG_VERSION"));
+
+/// The user domain secret: kept out of every `Debug` output and wiped on drop.
+#[derive(Clone)]
+pub(crate) struct Secret(String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+/// The outcome of a send that got an answer: from the server, or from the local
+/// checks that answer with the server's own codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendResult {
+    /// The platform's `code`: 200 (or 0) when sent. Unknown codes pass through.
+    pub code: i32,
+    /// `msg` as the server sent it; `None` when `null`, missing, or answered locally.
+    pub msg: Option<String>,
+    /// `extMsg` as the server sent it; `None` when `null`, missing, or answered locally.
+    pub ext_msg: Option<String>,
+    /// The HTTP status, or 0 when the answer came from the local checks
+    /// (validation or the resend guard) and nothing was sent.
+    pub http_status: u16,
+    /// Server clock (`Date` header) minus this client's clock (system clock plus the
+    /// configured offset), in ms; `None` without a `Date` header. The header has
+    /// one-second resolution, so this is accurate to about a second.
+    pub clock_skew_ms: Option<i64>,
+}
+
+impl SendResult {
+    /// True when the code was sent (`code` is 200 or 0).
+    pub fn is_success(&self) -> bool {
+        is_success(self.code)
+    }
+
+    fn local(code: i32) -> SendResult {
+        SendResult {
+            code,
+            msg: None,
+            ext_msg: None,
+            http_status: 0,
+            clock_skew_ms: None,
+        }
+    }
+}
+
+/// Configuration of a [`Client`]. Every setter only records; [`ClientBuilder::build`]
+/// checks everything and reports the first problem.
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base: String,
+    user_domain: String,
+    secret: Secret,
+    transport: TransportOptions,
+    ssid: Option<String>,
+    stid: Option<String>,
+    clock_offset_ms: i64,
+    resend_guard: Option<Duration>,
+}
+
+/// The options that shape connections; clients with equal options could share them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TransportOptions {
+    connect_timeout: Duration,
+    timeout: Duration,
+    proxy: Option<String>,
+    ca_files: Vec<PathBuf>,
+    user_agent: String,
+    language: Option<String>,
+}
+
+impl Default for TransportOptions {
+    fn default() -> Self {
+        TransportOptions {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            proxy: None,
+            ca_files: Vec::new(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            language: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// `base` is a region (`cn`, `eu`, `na`) or an `http(s)://` base URL, which may
+    /// carry a gateway path prefix. Plain `http://` is allowed for loopback only.
+    pub fn new(base: &str, user_domain: &str, secret: &str) -> ClientBuilder {
+        ClientBuilder {
+            base: base.to_owned(),
+            user_domain: user_domain.to_owned(),
+            secret: Secret(secret.to_owned()),
+            transport: TransportOptions::default(),
+            ssid: None,
+            stid: None,
+            clock_offset_ms: 0,
+            resend_guard: None,
+        }
+    }
+
+    /// Connect timeout: DNS, TCP and TLS set-up (default 10 s). Must be non-zero.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.transport.connect_timeout = timeout;
+        self
+    }
+
+    /// Total timeout for one send, reading the body included (default 20 s). Must be non-zero.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.transport.timeout = timeout;
+        self
+    }
+
+    /// An HTTP(S) proxy URL such as `http://proxy:3128`. Environment variables
+    /// (`HTTPS_PROXY`...) are never read: only this option sets a proxy.
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.transport.proxy = Some(url.to_owned());
+        self
+    }
+
+    /// Trusts the certificates of a PEM file on top of the bundled Mozilla roots.
+    /// May be called more than once.
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.transport.ca_files.push(path.into());
+        self
+    }
+
+    /// The `User-Agent` header (default `smscode/<version>`).
+    pub fn user_agent(mut self, user_agent: &str) -> Self {
+        self.transport.user_agent = user_agent.to_owned();
+        self
+    }
+
+    /// Sends `X-Q-Language: <language>` (for example `en-US`) with every request.
+    pub fn language(mut self, language: &str) -> Self {
+        self.transport.language = Some(language.to_owned());
+        self
+    }
+
+    /// The enterprise SMS signature ID, sent as `ssid`.
+    pub fn ssid(mut self, ssid: &str) -> Self {
+        self.ssid = Some(ssid.to_owned());
+        self
+    }
+
+    /// The enterprise SMS template ID, sent as `stid`.
+    pub fn stid(mut self, stid: &str) -> Self {
+        self.stid = Some(stid.to_owned());
+        self
+    }
+
+    /// Added to the system clock for `ts`: set it from [`SendResult::clock_skew_ms`]
+    /// when the device clock is wrong (the server refuses `ts` off by over 10 minutes).
+    pub fn clock_offset_ms(mut self, offset_ms: i64) -> Self {
+        self.clock_offset_ms = offset_ms;
+        self
+    }
+
+    /// Double-tap guard: a second send to the same international code, phone and
+    /// code type within `interval` answers 5058 without touching the network.
+    /// `Duration::ZERO` turns it off (the default).
+    pub fn resend_guard(mut self, interval: Duration) -> Self {
+        self.resend_guard = (!interval.is_zero()).then_some(interval);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(&self) -> Result<Client, Error> {
+        for (what, value) in [("ssid", &self.ssid), ("stid", &self.stid)] {
+            if let Some(value) = value {
+                check_text(what, value)?;
+                if value.is_empty() {
+                    return Err(Error::invalid(format!("{what} is empty")));
+                }
+            }
+        }
+        if self.clock_offset_ms.unsigned_abs() > MAX_CLOCK_OFFSET_MS {
+            return Err(Error::invalid("clock offset is larger than 100 years"));
+        }
+        Ok(Client {
+            transport: Arc::new(Transport::new(&self.base, &self.transport)?),
+            user_domain: self.user_domain.clone(),
+            secret: self.secret.clone(),
+            ssid: self.ssid.clone(),
+            stid: self.stid.clone(),
+            clock_offset_ms: self.clock_offset_ms,
+            guard: self.resend_guard.map(ResendGuard::new),
+        })
+    }
+}
+
+const MAX_CLOCK_OFFSET_MS: u64 = 100 * 365 * 24 * 3600 * 1000;
+
+/// Signs and sends requests. `Send + Sync`: share one per app (connections are
+/// reused). A send is not idempotent, so the client never retries one.
+#[derive(Debug)]
+pub struct Client {
+    transport: Arc<Transport>,
+    user_domain: String,
+    secret: Secret,
+    ssid: Option<String>,
+    stid: Option<String>,
+    clock_offset_ms: i64,
+    guard: Option<ResendGuard>,
+}
+
+impl Client {
+    /// Shorthand for [`ClientBuilder::new`].
+    pub fn builder(base: &str, user_domain: &str, secret: &str) -> ClientBuilder {
+        ClientBuilder::new(base, user_domain, secret)
+    }
+
+    /// Asks the platform to text a verification code to `international_code` +
+    /// `phone`.
+    ///
+    /// `Ok` carries the platform's answer (check [`SendResult::is_success`]); bad
+    /// input the platform has a code for is answered locally with that code
+    /// (5021, 5023, 5116, 5019) and nothing is sent. `Err` is a local failure.
+    pub fn send_code(
+        &self,
+        international_code: &str,
+        phone: &str,
+        code_type: CodeType,
+    ) -> Result<SendResult, Error> {
+        let secret = &self.secret.0;
+        match check_send(
+            &self.user_domain,
+            secret,
+            international_code,
+            phone,
+            code_type.as_i32(),
+        ) {
+            Ok(()) => {}
+            Err(Rejection::Code(code)) => return Ok(SendResult::local(code)),
+            Err(Rejection::Invalid(error)) => return Err(error),
+        }
+        if let Some(guard) = &self.guard {
+            if !guard.admit(international_code, phone, code_type) {
+                return Ok(SendResult::local(CODE_FREQUENCY_LIMIT));
+            }
+        }
+        let random = new_random();
+        let ts = self.now_ms();
+        let mut signature = [0u8; SIGNATURE_LEN];
+        sign_into(
+            phone,
+            code_type.as_i32(),
+            &random,
+            ts,
+            secret,
+            &mut signature,
+        );
+        let signature = std::str::from_utf8(&signature).expect("hex is ASCII");
+        let code_type_text = code_type.as_i32().to_string();
+        let ts_text = ts.to_string();
+        let mut params = vec![
+            ("codeType", code_type_text.as_str()),
+            ("internationalCode", international_code),
+            ("phone", phone),
+            ("random", random.as_str()),
+            ("signature", signature),
+            ("ts", ts_text.as_str()),
+            ("userDomain", self.user_domain.as_str()),
+        ];
+        if let Some(ssid) = &self.ssid {
+            params.push(("ssid", ssid));
+        }
+        if let Some(stid) = &self.stid {
+            params.push(("stid", stid));
+        }
+        self.transport.post(&params, self.clock_offset_ms)
+    }
+
+    fn now_ms(&self) -> i64 {
+        unix_ms_now().saturating_add(self.clock_offset_ms)
+    }
+}
+
+/// The design's one-call send: `base` is a region or URL as for [`ClientBuilder::new`].
+/// Connections are reused across calls through one shared default client per base.
+pub fn send_code(
+    base: &str,
+    user_domain: &str,
+    secret: &str,
+    international_code: &str,
+    phone: &str,
+    code_type: CodeType,
+) -> Result<SendResult, Error> {
+    let client = Client {
+        transport: shared_transport(base)?,
+        user_domain: user_domain.to_owned(),
+        secret: Secret(secret.to_owned()),
+        ssid: None,
+        stid: None,
+        clock_offset_ms: 0,
+        guard: None,
+    };
+    client.send_code(international_code, phone, code_type)
+}
+
+/// At most this many distinct bases keep a shared transport; past it the cache restarts.
+const MAX_SHARED_TRANSPORTS: usize = 16;
+
+fn shared_transport(base: &str) -> Result<Arc<Transport>, Error> {
+    static SHARED: Mutex<Option<HashMap<String, Arc<Transport>>>> = Mutex::new(None);
+    let mut shared = SHARED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let map = shared.get_or_insert_with(HashMap::new);
+    if let Some(transport) = map.get(base) {
+        return Ok(Arc::clone(transport));
+    }
+    let transport = Arc::new(Transport::new(base, &TransportOptions::default())?);
+    if map.len() >= MAX_SHARED_TRANSPORTS {
+        map.clear();
+    }
+    map.insert(base.to_owned(), Arc::clone(&transport));
+    Ok(transport)
+}
+
+/// Milliseconds since the Unix epoch by the system clock.
+pub(crate) fn unix_ms_now() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(elapsed) => i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_millis()).unwrap_or(i64::MAX),
+    }
+}
+
+/// One HTTP agent (its connection pool) and the endpoint it posts to.
+struct Transport {
+    agent: ureq::Agent,
+    endpoint: String,
+    language: Option<String>,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    fn new(base: &str, options: &TransportOptions) -> Result<Transport, Error> {
+        let endpoint = endpoint_url(base)?;
+        if options.connect_timeout.is_zero() || options.timeout.is_zero() {
+            return Err(Error::invalid("timeouts must be greater than zero"));
+        }
+        check_text("user agent", &options.user_agent)?;
+        if let Some(language) = &options.language {
+            check_text("language", language)?;
+        }
+        let proxy = match &options.proxy {
+            Some(url) => Some(
+                ureq::Proxy::new(url)
+                    .map_err(|_| Error::invalid("proxy must be a URL like http://host:port"))?,
+            ),
+            None => None,
+        };
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(options.connect_timeout))
+            .timeout_global(Some(options.timeout))
+            .proxy(proxy)
+            .user_agent(options.user_agent.as_str())
+            .tls_config(tls_config(&options.ca_files)?)
+            .build();
+        Ok(Transport {
+            agent: config.into(),
+            endpoint,
+            language: options.language.clone(),
+        })
+    }
+
+    fn post(&self, params: &[(&str, &str)], clock_offset_ms: i64) -> Result<SendResult, Error> {
+        let url = request_url(&self.endpoint, params);
+        let mut request = self.agent.post(&url);
+        if let Some(language) = &self.language {
+            request = request.header("X-Q-Language", language.as_str());
+        }
+        let mut response = request.send_empty().map_err(transport_error)?;
+        let received_ms = unix_ms_now().saturating_add(clock_offset_ms);
+        let http_status = response.status().as_u16();
+        let clock_skew_ms = response
+            .headers()
+            .get("date")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .and_then(|date| date.duration_since(UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_millis()).ok())
+            .map(|server_ms| server_ms - received_ms);
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY_BYTES)
+            .read_to_vec()
+            .map_err(transport_error)?;
+        let parsed = match parse_body(&body) {
+            Ok(parsed) => parsed,
+            Err(_) if !(200..300).contains(&http_status) => {
+                return Err(Error::new(
+                    Status::HttpStatus,
+                    format!("the server answered HTTP {http_status} without a JSON code"),
+                ))
+            }
+            Err(error) => return Err(error),
+        };
+        Ok(SendResult {
+            code: parsed.code,
+            msg: parsed.msg,
+            ext_msg: parsed.ext_msg,
+            http_status,
+            clock_skew_ms,
+        })
+    }
+}
+
+/// Bundled Mozilla roots (webpki-root-certs, the same on every OS) plus the
+/// certificates of the given PEM files.
+fn tls_config(ca_files: &[PathBuf]) -> Result<TlsConfig, Error> {
+    let mut roots: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    for path in ca_files {
+        let shown = path.display();
+        let pem = std::fs::read(path)
+            .map_err(|e| Error::invalid(format!("cannot read CA file {shown}: {e}")))?;
+        let before = roots.len();
+        for item in ureq::tls::parse_pem(&pem) {
+            match item {
+                Ok(PemItem::Certificate(cert)) => roots.push(cert),
+                Ok(_) => {}
+                Err(_) => return Err(Error::invalid(format!("CA file {shown} is not valid PEM"))),
+            }
+        }
+        if roots.len() == before {
+            return Err(Error::invalid(format!(
+                "CA file {shown} holds no certificate"
+            )));
+        }
+    }
+    Ok(TlsConfig::builder()
+        .root_certs(RootCerts::Specific(Arc::new(roots)))
+        .build())
+}
+
+/// Maps a transport failure to a status. Messages name the kind of failure and
+/// the underlying reason; they never carry the request (it holds the signature).
+fn transport_error(error: ureq::Error) -> Error {
+    use ureq::Error as E;
+    let reason = error.to_string();
+    let status = match &error {
+        E::Timeout(_) => Status::Timeout,
+        E::BodyExceedsLimit(_) => {
+            return Error::new(
+                Status::BadResponse,
+                format!("response body is larger than {MAX_BODY_BYTES} bytes"),
+            )
+        }
+        E::Tls(_) | E::Pem(_) | E::Rustls(_) => Status::Tls,
+        E::Io(io) if is_tls(io) => Status::Tls,
+        E::Io(io) if is_timeout(io.kind()) => Status::Timeout,
+        E::BadUri(_) | E::InvalidProxyUrl => Status::InvalidArgument,
+        _ => Status::Network,
+    };
+    let what = match status {
+        Status::Timeout => "timed out",
+        Status::Tls => "TLS failure",
+        Status::InvalidArgument => "invalid request",
+        _ => "network failure",
+    };
+    Error::new(status, format!("{what}: {reason}"))
+}
+
+fn is_timeout(kind: std::io::ErrorKind) -> bool {
+    matches!(
+        kind,
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+    )
+}
+
+fn is_tls(error: &std::io::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = error.get_ref().map(|e| e as _);
+    while let Some(current) = source {
+        if current.is::<rustls::Error>() {
+            return true;
+        }
+        source = current.source();
+    }
+    false
+}
+
+/// Remembers when each (international code, phone, code type) was last sent.
+#[derive(Debug)]
+struct ResendGuard {
+    interval: Duration,
+    last_sent: Mutex<HashMap<(String, String, CodeType), Instant>>,
+}
+
+/// Past this many remembered keys, expired ones are dropped.
+const GUARD_PRUNE_AT: usize = 1024;
+
+impl ResendGuard {
+    fn new(interval: Duration) -> ResendGuard {
+        ResendGuard {
+            interval,
+            last_sent: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Records the send and returns true, or returns false inside the interval.
+    fn admit(&self, international_code: &str, phone: &str, code_type: CodeType) -> bool {
+        let now = Instant::now();
+        let mut last_sent = self
+            .last_sent
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let key = (international_code.to_owned(), phone.to_owned(), code_type);
+        if let Some(at) = last_sent.get(&key) {
+            if now.duration_since(*at) < self.interval {
+                return false;
+            }
+        }
+        if last_sent.len() >= GUARD_PRUNE_AT {
+            last_sent.retain(|_, at| now.duration_since(*at) < self.interval);
+        }
+        last_sent.insert(key, now);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_secret() {
+        let builder = ClientBuilder::new("eu", "domain", "MARKER-SECRET-123");
+        assert!(!format!("{builder:?}").contains("MARKER-SECRET-123"));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("MARKER-SECRET-123"));
+    }
+
+    #[test]
+    fn local_checks_answer_without_network() {
+        // Port 9 on loopback: nothing is listening, so any network use would fail.
+        let client = Client::builder("http://127.0.0.1:9", "d", "s")
+            .build()
+            .unwrap();
+        let code =
+            |intl: &str, phone: &str| client.send_code(intl, phone, CodeType::Login).unwrap().code;
+        assert_eq!(code("+86", ""), 5021);
+        assert_eq!(code("", "13800138000"), 5116);
+        assert_eq!(code("+86", "1380013800x"), 5019);
+        let no_domain = Client::builder("http://127.0.0.1:9", "", "s")
+            .build()
+            .unwrap();
+        let result = no_domain.send_code("+86", "1", CodeType::Login).unwrap();
+        assert_eq!((result.code, result.http_status), (5023, 0));
+    }
+
+    #[test]
+    fn build_rejects_bad_options() {
+        let status = |b: ClientBuilder| b.build().unwrap_err().status();
+        let base = || ClientBuilder::new("http://127.0.0.1:9", "d", "s");
+        assert_eq!(
+            status(base().timeout(Duration::ZERO)),
+            Status::InvalidArgument
+        );
+        assert_eq!(
+            status(base().proxy("::nonsense::")),
+            Status::InvalidArgument
+        );
+        assert_eq!(
+            status(base().ca_file("/nonexistent.pem")),
+            Status::InvalidArgument
+        );
+        assert_eq!(
+            status(base().language("en\r\nX: y")),
+            Status::InvalidArgument
+        );
+        assert_eq!(status(base().user_agent("a\nb")), Status::InvalidArgument);
+        assert_eq!(status(base().ssid("")), Status::InvalidArgument);
+        assert_eq!(
+            status(base().clock_offset_ms(i64::MAX)),
+            Status::InvalidArgument
+        );
+        assert_eq!(
+            status(ClientBuilder::new("http://example.com", "d", "s")),
+            Status::InsecureUrl
+        );
+    }
+
+    #[test]
+    fn guard_blocks_a_double_tap_only() {
+        let guard = ResendGuard::new(Duration::from_secs(60));
+        assert!(guard.admit("+86", "1", CodeType::Login));
+        assert!(!guard.admit("+86", "1", CodeType::Login));
+        assert!(guard.admit("+86", "1", CodeType::Registration));
+        assert!(guard.admit("+86", "2", CodeType::Login));
+    }
+}

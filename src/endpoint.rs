@@ -1,0 +1,167 @@
+//! Where requests go: region presets, base URLs and the request URL.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::error::{Error, Status};
+
+/// The endpoint path, appended to the base URL (after any gateway prefix).
+pub const ENDPOINT_PATH: &str = "/v2/sms/enduserapi/v2/sendPhoneSmsCode";
+
+/// Public base URLs of the platform's regions.
+pub const REGIONS: [(&str, &str); 3] = [
+    ("cn", "https://iot-api.quectelcn.com"),
+    ("eu", "https://iot-api.acceleronix.io"),
+    ("na", "https://iot-api.landecia.com"),
+];
+
+/// Everything but RFC 3986 unreserved characters is percent-encoded, so `+86`
+/// travels as `%2B86` and no form decoder can read it as a space.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Resolves a region name (`cn`, `eu`, `na`) or an `http(s)://` base URL to the full
+/// endpoint URL without its query.
+///
+/// A base URL may carry a path prefix (a gateway); the endpoint path is appended.
+/// It may not carry user info, a query or a fragment. Plain `http://` is allowed
+/// only for loopback hosts (`localhost`, `127.0.0.0/8`, `::1`).
+pub fn endpoint_url(base: &str) -> Result<String, Error> {
+    if let Some((_, url)) = REGIONS.iter().find(|(name, _)| *name == base) {
+        return Ok(format!("{url}{ENDPOINT_PATH}"));
+    }
+    let (scheme, rest) = base.split_once("://").ok_or_else(|| {
+        Error::invalid("base URL must be a region (cn, eu, na) or an http(s):// URL")
+    })?;
+    let secure = match scheme.to_ascii_lowercase().as_str() {
+        "https" => true,
+        "http" => false,
+        _ => return Err(Error::invalid("base URL scheme must be http or https")),
+    };
+    if base.len() > 2048 || base.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(Error::invalid(
+            "base URL is longer than 2048 bytes or contains spaces or control characters",
+        ));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(Error::invalid(
+            "base URL must not carry a query or a fragment",
+        ));
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    if authority.contains('@') {
+        return Err(Error::invalid("base URL must not carry user info"));
+    }
+    let host = host_of(authority)?;
+    if !secure && !is_loopback(host) {
+        return Err(Error::new(
+            Status::InsecureUrl,
+            "plain http:// is refused for a non-loopback host: use https://",
+        ));
+    }
+    // Validate the whole URL with the same parser the HTTP client uses.
+    let url = format!(
+        "{}://{authority}{}{ENDPOINT_PATH}",
+        if secure { "https" } else { "http" },
+        path.trim_end_matches('/')
+    );
+    url.parse::<ureq::http::Uri>()
+        .map_err(|_| Error::invalid("base URL is not a valid URL"))?;
+    Ok(url)
+}
+
+/// The request URL: the endpoint and the query, each value percent-encoded.
+pub fn request_url(endpoint: &str, params: &[(&str, &str)]) -> String {
+    let mut url = String::with_capacity(endpoint.len() + 256);
+    url.push_str(endpoint);
+    for (i, (name, value)) in params.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(name);
+        url.push('=');
+        url.extend(utf8_percent_encode(value, QUERY_VALUE));
+    }
+    url
+}
+
+fn host_of(authority: &str) -> Result<&str, Error> {
+    let host = if let Some(bracketed) = authority.strip_prefix('[') {
+        bracketed
+            .split_once(']')
+            .map(|(h, _)| h)
+            .ok_or_else(|| Error::invalid("base URL has an unclosed IPv6 bracket"))?
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    if host.is_empty() {
+        return Err(Error::invalid("base URL has no host"));
+    }
+    Ok(host)
+}
+
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>()
+        .map(|ip| ip.is_loopback())
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_and_urls() {
+        assert_eq!(
+            endpoint_url("eu").unwrap(),
+            "https://iot-api.acceleronix.io/v2/sms/enduserapi/v2/sendPhoneSmsCode"
+        );
+        assert_eq!(
+            endpoint_url("https://gw.example.com/api/").unwrap(),
+            "https://gw.example.com/api/v2/sms/enduserapi/v2/sendPhoneSmsCode"
+        );
+        assert_eq!(
+            endpoint_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080/v2/sms/enduserapi/v2/sendPhoneSmsCode"
+        );
+        assert!(endpoint_url("http://[::1]:9/").is_ok());
+        assert!(endpoint_url("http://localhost").is_ok());
+        assert!(endpoint_url("http://127.8.9.10").is_ok());
+    }
+
+    #[test]
+    fn refuses_insecure_and_malformed_bases() {
+        let status = |b: &str| endpoint_url(b).unwrap_err().status();
+        assert_eq!(status("http://example.com"), Status::InsecureUrl);
+        assert_eq!(status("http://10.0.0.1"), Status::InsecureUrl);
+        assert_eq!(status("http://localhost.evil.com"), Status::InsecureUrl);
+        for bad in [
+            "",
+            "de",
+            "ftp://x",
+            "https://",
+            "https://u:p@h",
+            "https://h/?q",
+            "https://h#f",
+            "https://h x",
+            "https://[::1",
+        ] {
+            assert_eq!(status(bad), Status::InvalidArgument, "{bad}");
+        }
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        let url = request_url(
+            "http://h/p",
+            &[("internationalCode", "+86"), ("u", "a b&c=d")],
+        );
+        assert_eq!(url, "http://h/p?internationalCode=%2B86&u=a%20b%26c%3Dd");
+    }
+}

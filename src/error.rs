@@ -1,0 +1,76 @@
+//! Local failures: everything that goes wrong before or instead of a server answer.
+
+use std::fmt;
+
+/// A local status. The values are the C ABI's negative `SMS_ERR_*` constants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum Status {
+    /// A required pointer was NULL (C ABI only).
+    NullArgument = -1,
+    /// A string was not valid UTF-8 (C ABI only).
+    InvalidUtf8 = -2,
+    /// An argument is out of range or malformed.
+    InvalidArgument = -3,
+    /// The caller's output buffer is too small (C ABI only).
+    BufferTooSmall = -4,
+    /// DNS failure, connection refused or reset.
+    Network = -5,
+    /// The connect or total timeout expired.
+    Timeout = -6,
+    /// TLS handshake or certificate verification failed.
+    Tls = -7,
+    /// A non-2xx status (or a redirect) without a JSON `code`.
+    HttpStatus = -8,
+    /// The body is not JSON, has no integer `code`, or is over the size cap.
+    BadResponse = -9,
+    /// Plain `http://` to a host that is not loopback.
+    InsecureUrl = -10,
+    /// A panic was caught at the C boundary: a bug in smscode.
+    Internal = -99,
+}
+
+impl Status {
+    /// The C ABI value.
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}
+
+/// A local failure with a human-readable message that never contains the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    status: Status,
+    message: String,
+}
+
+impl Error {
+    pub(crate) fn new(status: Status, message: impl Into<String>) -> Self {
+        Error {
+            status,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error::new(Status::InvalidArgument, message)
+    }
+
+    /// What kind of failure this is.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The message alone, without the status name.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}

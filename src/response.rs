@@ -1,0 +1,140 @@
+//! The server's answer: parsing and the documented codes.
+
+use crate::error::{Error, Status};
+
+/// Largest response body read; anything longer is a `BadResponse`.
+pub const MAX_BODY_BYTES: u64 = 64 * 1024;
+
+/// The fields of the platform's JSON answer that a caller needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseBody {
+    /// `code`: 200 (or 0) when the SMS was sent, otherwise the platform's reason.
+    pub code: i32,
+    /// `msg`, when present and a string.
+    pub msg: Option<String>,
+    /// `extMsg`, when present and a string.
+    pub ext_msg: Option<String>,
+}
+
+/// Parses `{"code": int, "msg": str|null, "extMsg": str|null, "data": ...}`.
+///
+/// `code` must be an integer that fits `i32`; `msg` and `extMsg` may be missing or
+/// `null` (the real service sends `null`), and are ignored when of another type.
+pub fn parse_body(body: &[u8]) -> Result<ResponseBody, Error> {
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| Error::new(Status::BadResponse, format!("response is not JSON: {e}")))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| Error::new(Status::BadResponse, "response is not a JSON object"))?;
+    let code = object
+        .get("code")
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|c| i32::try_from(c).ok())
+        .ok_or_else(|| {
+            Error::new(
+                Status::BadResponse,
+                "response has no integer \"code\" field",
+            )
+        })?;
+    let text = |key: &str| object.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    Ok(ResponseBody {
+        code,
+        msg: text("msg"),
+        ext_msg: text("extMsg"),
+    })
+}
+
+/// True for the two success codes: 200 (status table) and 0 (the spec's example).
+pub fn is_success(code: i32) -> bool {
+    code == 200 || code == 0
+}
+
+/// An English description of a server code or a local status. Never empty.
+pub fn describe(code: i32) -> &'static str {
+    match code {
+        0 | 200 => "SMS verification code sent",
+        5000 => "Service exception",
+        5019 => "Phone number format incorrect",
+        5021 => "Please enter phone number",
+        5023 => "Please enter user domain",
+        5058 => "SMS sending exceeds frequency limit",
+        5059 => "SMS sending exception",
+        5092 => "User domain is not set",
+        5093 => "User domain is abnormal",
+        5104 => "User domain is disabled",
+        5116 => "Please enter international code",
+        5117 => "Please enter enterprise SMS signature ID",
+        5118 => "Please enter enterprise SMS template ID",
+        5119 => "SMS signature is not configured",
+        5120 => "SMS template is not configured",
+        5122 => "No permission to use this enterprise SMS signature ID",
+        5123 => "Enterprise SMS signature ID has been disabled",
+        5124 => "No permission to use this enterprise SMS template ID",
+        5125 => "Enterprise SMS template ID has been disabled",
+        5126 => "SMS signature and template not under the same SMS account",
+        5128 => "Enterprise SMS account has been disabled",
+        5145 => "Incorrect timestamp format",
+        5147 => "Account locked for 20 minutes",
+        5148 => "IP blocked for 20 minutes",
+        5188 => "Enterprise SMS account does not exist",
+        5202 => "Enterprise SMS signature does not exist",
+        5209 => "Enterprise SMS template does not exist",
+        5216 => "Signature ID and template ID types must be consistent",
+        5420 => "Signature verification failed",
+        5421 => "Signature verification error",
+        1.. => "Unknown code",
+        -1 => "A required argument is NULL",
+        -2 => "A string argument is not valid UTF-8",
+        -3 => "Invalid argument",
+        -4 => "Output buffer too small",
+        -5 => "Network error (DNS, connection refused or reset)",
+        -6 => "Timed out",
+        -7 => "TLS error",
+        -8 => "Unexpected HTTP status",
+        -9 => "Bad response from the server",
+        -10 => "Insecure URL: plain http is allowed for loopback hosts only",
+        -99 => "Internal error (a bug in smscode)",
+        _ => "Unknown status",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_real_success_body_with_nulls() {
+        let body = parse_body(br#"{"code":200,"msg":"","data":null,"extMsg":null}"#).unwrap();
+        assert_eq!(body.code, 200);
+        assert_eq!(body.msg.as_deref(), Some(""));
+        assert_eq!(body.ext_msg, None);
+    }
+
+    #[test]
+    fn unknown_codes_pass_through() {
+        let body = parse_body(br#"{"code":7777,"msg":"new","extMsg":"x"}"#).unwrap();
+        assert_eq!(body.code, 7777);
+        assert_eq!(describe(7777), "Unknown code");
+        assert_eq!(body.ext_msg.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_response() {
+        for body in [
+            &b"not json"[..],
+            b"[]",
+            b"{}",
+            br#"{"code":"200"}"#,
+            br#"{"code":1.5}"#,
+            br#"{"code":4294967296}"#,
+        ] {
+            assert_eq!(parse_body(body).unwrap_err().status(), Status::BadResponse);
+        }
+    }
+
+    #[test]
+    fn success_is_zero_or_two_hundred() {
+        assert!(is_success(0) && is_success(200));
+        assert!(!is_success(5058) && !is_success(-5) && !is_success(201));
+    }
+}
