@@ -1,1 +1,38 @@
-fn main() {}
+//! Generates `include/smscode.h` with cbindgen, and gives the Linux `.so` its SONAME.
+
+use std::path::Path;
+
+fn main() {
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+
+    // libsmscode.so.<major> while the ABI is 0.x: the major is the ABI version.
+    let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if target_os == "linux" || target_os == "android" {
+        let major = env!("CARGO_PKG_VERSION_MAJOR");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsmscode.so.{major}");
+    }
+
+    let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml"))
+        .expect("cbindgen.toml is valid");
+    // Only the C ABI module is parsed: the Rust API's own constants stay out of C.
+    let mut builder = cbindgen::Builder::new().with_config(config);
+    let mut sources: Vec<_> = std::fs::read_dir(Path::new(&crate_dir).join("src/ffi"))
+        .expect("src/ffi exists")
+        .map(|entry| entry.expect("readable src/ffi").path())
+        .collect();
+    sources.sort();
+    for source in sources {
+        builder = builder.with_src(source);
+    }
+    let header = builder.generate().expect("cbindgen can parse src/ffi");
+    let path = Path::new(&crate_dir).join("include").join("smscode.h");
+    let mut generated = Vec::new();
+    header.write(&mut generated);
+    // Write only on change, so an unchanged header keeps its timestamp.
+    if std::fs::read(&path).ok().as_deref() != Some(generated.as_slice()) {
+        std::fs::create_dir_all(path.parent().expect("include/")).expect("create include/");
+        std::fs::write(&path, generated).expect("write include/smscode.h");
+    }
+}

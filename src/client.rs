@@ -139,10 +139,10 @@ impl ClientBuilder {
         self
     }
 
-    /// An HTTP(S) proxy URL such as `http://proxy:3128`. Environment variables
-    /// (`HTTPS_PROXY`...) are never read: only this option sets a proxy.
+    /// An HTTP(S) proxy URL such as `http://proxy:3128`; `""` means none (the
+    /// default). Environment variables (`HTTPS_PROXY`...) are never read.
     pub fn proxy(mut self, url: &str) -> Self {
-        self.transport.proxy = Some(url.to_owned());
+        self.transport.proxy = non_empty(url);
         self
     }
 
@@ -159,21 +159,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends `X-Q-Language: <language>` (for example `en-US`) with every request.
+    /// Sends `X-Q-Language: <language>` (for example `en-US`) with every request;
+    /// `""` sends none (the default).
     pub fn language(mut self, language: &str) -> Self {
-        self.transport.language = Some(language.to_owned());
+        self.transport.language = non_empty(language);
         self
     }
 
-    /// The enterprise SMS signature ID, sent as `ssid`.
+    /// The enterprise SMS signature ID, sent as `ssid`; `""` sends none (the default).
     pub fn ssid(mut self, ssid: &str) -> Self {
-        self.ssid = Some(ssid.to_owned());
+        self.ssid = non_empty(ssid);
         self
     }
 
-    /// The enterprise SMS template ID, sent as `stid`.
+    /// The enterprise SMS template ID, sent as `stid`; `""` sends none (the default).
     pub fn stid(mut self, stid: &str) -> Self {
-        self.stid = Some(stid.to_owned());
+        self.stid = non_empty(stid);
         self
     }
 
@@ -197,9 +198,6 @@ impl ClientBuilder {
         for (what, value) in [("ssid", &self.ssid), ("stid", &self.stid)] {
             if let Some(value) = value {
                 check_text(what, value)?;
-                if value.is_empty() {
-                    return Err(Error::invalid(format!("{what} is empty")));
-                }
             }
         }
         if self.clock_offset_ms.unsigned_abs() > MAX_CLOCK_OFFSET_MS {
@@ -215,6 +213,10 @@ impl ClientBuilder {
             guard: self.resend_guard.map(ResendGuard::new),
         })
     }
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 const MAX_CLOCK_OFFSET_MS: u64 = 100 * 365 * 24 * 3600 * 1000;
@@ -611,7 +613,7 @@ mod tests {
             Status::InvalidArgument
         );
         assert_eq!(status(base().user_agent("a\nb")), Status::InvalidArgument);
-        assert_eq!(status(base().ssid("")), Status::InvalidArgument);
+        assert_eq!(status(base().ssid("a\u{7}")), Status::InvalidArgument);
         assert_eq!(
             status(base().clock_offset_ms(i64::MAX)),
             Status::InvalidArgument

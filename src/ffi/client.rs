@@ -1,0 +1,382 @@
+//! The client handle (`SmsClient`) and the response handle (`SmsResponse`).
+
+use std::ffi::{c_char, CString};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use super::boundary::{arg_ptr, arg_str, call, call_or};
+use super::sign::code_type_arg;
+use super::{SMS_CLOCK_SKEW_UNKNOWN, SMS_OK};
+use crate::client::{Client, ClientBuilder, SendResult};
+use crate::error::Error;
+
+/// A configured client: an opaque handle from `sms_client_new`.
+///
+/// Thread-safe: one handle may be shared by many threads and used for concurrent
+/// sends (connections are pooled and reused). Setters may be called at any time;
+/// a send already under way keeps the settings it started with. Changing a setting
+/// starts a new connection pool and forgets the resend guard's history.
+pub struct SmsClient {
+    state: RwLock<ClientState>,
+}
+
+struct ClientState {
+    builder: ClientBuilder,
+    client: Arc<Client>,
+}
+
+impl SmsClient {
+    fn current(&self) -> Arc<Client> {
+        let state = self.state.read().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(&state.client)
+    }
+
+    /// Applies a change to a copy of the configuration; keeps it only if it builds,
+    /// so a rejected setting leaves the client as it was.
+    fn reconfigure(
+        &self,
+        change: impl FnOnce(ClientBuilder) -> ClientBuilder,
+    ) -> Result<i32, Error> {
+        let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
+        let builder = change(state.builder.clone());
+        let client = builder.build()?;
+        *state = ClientState {
+            builder,
+            client: Arc::new(client),
+        };
+        Ok(SMS_OK)
+    }
+}
+
+/// The answer to one send: an opaque handle from `sms_client_send`, owned by the
+/// caller and released with `sms_response_free`. Immutable, so it may be read from
+/// any thread.
+pub struct SmsResponse {
+    result: SendResult,
+    msg: Option<CString>,
+    ext_msg: Option<CString>,
+}
+
+/// Creates a client. `base_url` is a region (`"cn"`, `"eu"`, `"na"`) or an
+/// `http(s)://` URL (a gateway path prefix is kept; plain `http://` only for
+/// loopback hosts). The strings are copied. On success writes a new handle to
+/// `*out_client` and returns `SMS_OK`; release it with `sms_client_free`.
+/// On failure `*out_client` is left untouched. The user domain and secret are
+/// checked when sending (as `sms_send_code` does), so a send can answer 5023.
+///
+/// # Safety
+/// String arguments are NULL or NUL-terminated; `out_client` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_new(
+    base_url: *const c_char,
+    user_domain: *const c_char,
+    user_domain_secret: *const c_char,
+    out_client: *mut *mut SmsClient,
+) -> i32 {
+    call("sms_client_new", || {
+        let base_url = arg_str(base_url, "base_url")?;
+        let user_domain = arg_str(user_domain, "user_domain")?;
+        let secret = arg_str(user_domain_secret, "user_domain_secret")?;
+        let out_client = arg_ptr(out_client, "out_client")? as *mut *mut SmsClient;
+        let builder = ClientBuilder::new(base_url, user_domain, secret);
+        let client = Arc::new(builder.build()?);
+        let handle = Box::new(SmsClient {
+            state: RwLock::new(ClientState { builder, client }),
+        });
+        *out_client = Box::into_raw(handle);
+        Ok(SMS_OK)
+    })
+}
+
+/// Releases a client. `NULL` is a no-op. The handle must not be in use by another
+/// thread and must not be used afterwards (set your pointer to NULL).
+///
+/// # Safety
+/// `client` is NULL or a handle from `sms_client_new` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_free(client: *mut SmsClient) {
+    call_or((), || {
+        if !client.is_null() {
+            drop(Box::from_raw(client));
+        }
+    })
+}
+
+/// Sets the connect timeout (DNS, TCP, TLS; default 10000 ms) and the total
+/// timeout of one send, body included (default 20000 ms). Both must be > 0.
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_set_timeouts(
+    client: *const SmsClient,
+    connect_timeout_ms: u32,
+    total_timeout_ms: u32,
+) -> i32 {
+    call("sms_client_set_timeouts", || {
+        let client = &*arg_ptr(client, "client")?;
+        client.reconfigure(|b| {
+            b.connect_timeout(Duration::from_millis(connect_timeout_ms.into()))
+                .timeout(Duration::from_millis(total_timeout_ms.into()))
+        })
+    })
+}
+
+/// Sets an HTTP(S) proxy, e.g. `"http://proxy.example:3128"`; `""` removes it.
+/// Environment variables such as `HTTPS_PROXY` are never read.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `proxy_url` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_set_proxy(
+    client: *const SmsClient,
+    proxy_url: *const c_char,
+) -> i32 {
+    call("sms_client_set_proxy", || {
+        let client = &*arg_ptr(client, "client")?;
+        let proxy_url = arg_str(proxy_url, "proxy_url")?;
+        client.reconfigure(|b| b.proxy(proxy_url))
+    })
+}
+
+/// Trusts the certificates in a PEM file on top of the bundled Mozilla roots
+/// (the same on every OS). May be called more than once. The file is read now:
+/// a missing, unreadable or certificate-less file is `SMS_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `pem_path` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_add_ca_file(
+    client: *const SmsClient,
+    pem_path: *const c_char,
+) -> i32 {
+    call("sms_client_add_ca_file", || {
+        let client = &*arg_ptr(client, "client")?;
+        let pem_path = arg_str(pem_path, "pem_path")?;
+        client.reconfigure(|b| b.ca_file(pem_path))
+    })
+}
+
+/// Sets the `User-Agent` header (default `"smscode/<version>"`); at most 256
+/// bytes, no control characters.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `user_agent` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_set_user_agent(
+    client: *const SmsClient,
+    user_agent: *const c_char,
+) -> i32 {
+    call("sms_client_set_user_agent", || {
+        let client = &*arg_ptr(client, "client")?;
+        let user_agent = arg_str(user_agent, "user_agent")?;
+        client.reconfigure(|b| b.user_agent(user_agent))
+    })
+}
+
+/// Sends `X-Q-Language: <language>` (e.g. `"en-US"`) with each request; `""` sends
+/// none (the default). At most 256 bytes, no control characters.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `language` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_set_language(
+    client: *const SmsClient,
+    language: *const c_char,
+) -> i32 {
+    call("sms_client_set_language", || {
+        let client = &*arg_ptr(client, "client")?;
+        let language = arg_str(language, "language")?;
+        client.reconfigure(|b| b.language(language))
+    })
+}
+
+/// Sets the enterprise SMS signature ID (`ssid`) and template ID (`stid`) sent with
+/// each request; `""` leaves one out (the default for both). At most 256 bytes each.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `ssid` and `stid` are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_set_enterprise(
+    client: *const SmsClient,
+    ssid: *const c_char,
+    stid: *const c_char,
+) -> i32 {
+    call("sms_client_set_enterprise", || {
+        let client = &*arg_ptr(client, "client")?;
+        let ssid = arg_str(ssid, "ssid")?;
+        let stid = arg_str(stid, "stid")?;
+        client.reconfigure(|b| b.ssid(ssid).stid(stid))
+    })
+}
+
+/// Adds `offset_ms` to the system clock for the request's `ts` (default 0). The
+/// server refuses a `ts` more than 10 minutes off its clock; set this from
+/// `sms_response_clock_skew_ms` on a device with a wrong clock. |offset| <= 100 years.
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_set_clock_offset_ms(
+    client: *const SmsClient,
+    offset_ms: i64,
+) -> i32 {
+    call("sms_client_set_clock_offset_ms", || {
+        let client = &*arg_ptr(client, "client")?;
+        client.reconfigure(|b| b.clock_offset_ms(offset_ms))
+    })
+}
+
+/// Double-tap guard: a second send to the same international code, phone and code
+/// type within `interval_ms` answers 5058 without touching the network. 0 turns it
+/// off (the default).
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_set_resend_guard_ms(
+    client: *const SmsClient,
+    interval_ms: u32,
+) -> i32 {
+    call("sms_client_set_resend_guard_ms", || {
+        let client = &*arg_ptr(client, "client")?;
+        client.reconfigure(|b| b.resend_guard(Duration::from_millis(interval_ms.into())))
+    })
+}
+
+/// Sends the verification code with this client's settings.
+///
+/// Returns the server's `code` (200, or 0, when sent) or a negative `SMS_ERR_*`
+/// status, exactly like `sms_send_code`. When a code is returned (>= 0, including
+/// codes answered locally, whose HTTP status is 0) and `out_response` is not NULL,
+/// a new `SmsResponse` with the details is written to `*out_response`; free it with
+/// `sms_response_free`. On a negative status `*out_response` is left untouched.
+/// Blocks until the answer; never retries. Thread-safe: many threads may send
+/// through one client at once, and each gets its own response.
+///
+/// # Safety
+/// `client` is NULL or a live handle; strings are NULL or NUL-terminated;
+/// `out_response` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_send(
+    client: *const SmsClient,
+    international_code: *const c_char,
+    phone: *const c_char,
+    code_type: i32,
+    out_response: *mut *mut SmsResponse,
+) -> i32 {
+    call("sms_client_send", || {
+        let client = &*arg_ptr(client, "client")?;
+        let international_code = arg_str(international_code, "international_code")?;
+        let phone = arg_str(phone, "phone")?;
+        let code_type = code_type_arg(code_type)?;
+        let result = client
+            .current()
+            .send_code(international_code, phone, code_type)?;
+        let code = result.code;
+        if !out_response.is_null() {
+            *out_response = Box::into_raw(Box::new(SmsResponse::new(result)));
+        }
+        Ok(code)
+    })
+}
+
+impl SmsResponse {
+    fn new(result: SendResult) -> SmsResponse {
+        // A C string ends at the first NUL, so NULs inside the text are dropped.
+        let c_text = |text: &Option<String>| {
+            text.as_deref()
+                .map(|t| CString::new(t.replace('\0', "")).expect("NULs removed"))
+        };
+        SmsResponse {
+            msg: c_text(&result.msg),
+            ext_msg: c_text(&result.ext_msg),
+            result,
+        }
+    }
+}
+
+/// Releases a response. `NULL` is a no-op.
+///
+/// # Safety
+/// `response` is NULL or a response from `sms_client_send` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn sms_response_free(response: *mut SmsResponse) {
+    call_or((), || {
+        if !response.is_null() {
+            drop(Box::from_raw(response));
+        }
+    })
+}
+
+/// The server's `code` (the same value `sms_client_send` returned);
+/// `SMS_ERR_NULL_ARGUMENT` if `response` is NULL.
+///
+/// # Safety
+/// `response` is NULL or a live response.
+#[no_mangle]
+pub unsafe extern "C" fn sms_response_code(response: *const SmsResponse) -> i32 {
+    call("sms_response_code", || {
+        Ok((*arg_ptr(response, "response")?).result.code)
+    })
+}
+
+/// The HTTP status of the answer, or 0 when the code was answered locally
+/// (validation or the resend guard) and nothing was sent;
+/// `SMS_ERR_NULL_ARGUMENT` if `response` is NULL.
+///
+/// # Safety
+/// `response` is NULL or a live response.
+#[no_mangle]
+pub unsafe extern "C" fn sms_response_http_status(response: *const SmsResponse) -> i32 {
+    call("sms_response_http_status", || {
+        Ok((*arg_ptr(response, "response")?).result.http_status.into())
+    })
+}
+
+/// Server clock (from its `Date` header) minus this client's clock (system clock plus
+/// the configured offset) in milliseconds, accurate to about a second; add it to the
+/// clock offset to correct a wrong device clock. `SMS_CLOCK_SKEW_UNKNOWN` when the
+/// server sent no usable `Date`, the answer was local, or `response` is NULL.
+///
+/// # Safety
+/// `response` is NULL or a live response.
+#[no_mangle]
+pub unsafe extern "C" fn sms_response_clock_skew_ms(response: *const SmsResponse) -> i64 {
+    call_or(SMS_CLOCK_SKEW_UNKNOWN, || {
+        response
+            .as_ref()
+            .and_then(|r| r.result.clock_skew_ms)
+            .unwrap_or(SMS_CLOCK_SKEW_UNKNOWN)
+    })
+}
+
+/// The server's `msg`, or NULL when it was `null`, missing, not a string, or the
+/// answer was local (or `response` is NULL). The string is owned by the response
+/// and valid until `sms_response_free`.
+///
+/// # Safety
+/// `response` is NULL or a live response.
+#[no_mangle]
+pub unsafe extern "C" fn sms_response_msg(response: *const SmsResponse) -> *const c_char {
+    call_or(std::ptr::null(), || text_ptr(response, |r| &r.msg))
+}
+
+/// The server's `extMsg`, under the same rules as `sms_response_msg`.
+///
+/// # Safety
+/// `response` is NULL or a live response.
+#[no_mangle]
+pub unsafe extern "C" fn sms_response_ext_msg(response: *const SmsResponse) -> *const c_char {
+    call_or(std::ptr::null(), || text_ptr(response, |r| &r.ext_msg))
+}
+
+unsafe fn text_ptr(
+    response: *const SmsResponse,
+    field: impl Fn(&SmsResponse) -> &Option<CString>,
+) -> *const c_char {
+    response
+        .as_ref()
+        .and_then(|r| field(r).as_ref())
+        .map_or(std::ptr::null(), |text| text.as_ptr())
+}

@@ -1,0 +1,113 @@
+//! The design's two functions: `sms_sign` and `sms_send_code`.
+
+use std::ffi::c_char;
+
+use super::boundary::{arg_ptr, arg_str, call};
+use crate::error::{Error, Status};
+use crate::sign::{sign_into, CodeType, SIGNATURE_LEN};
+use crate::validate::check_sign;
+
+/// Computes the request signature: lowercase hex of
+/// SHA-256(phone + code_type + random + ts + user_domain_secret), numbers in
+/// decimal, strings as UTF-8 bytes.
+///
+/// Writes 64 hex characters and a NUL into `out` and returns `SMS_OK`.
+/// Checks: every pointer non-NULL (`SMS_ERR_NULL_ARGUMENT`), strings UTF-8
+/// (`SMS_ERR_INVALID_UTF8`), `code_type` 1..=5, `random` exactly 16 printable ASCII
+/// characters (0x21-0x7E), `ts >= 0` (`SMS_ERR_INVALID_ARGUMENT`), `out_len >= 65`
+/// (`SMS_ERR_BUFFER_TOO_SMALL`). On failure `out` is left untouched.
+///
+/// Erratum: the platform's page prints e3b0c442...b855 for its example; that is
+/// SHA-256 of the empty string. The example's real signature is
+/// adf0cd13e4a086f78577ca284df28a5382a7af36e011e1aec6375a0a615fb891.
+///
+/// Thread-safe; allocates nothing.
+///
+/// # Safety
+/// String arguments are NULL or NUL-terminated; `out` is NULL or writable for
+/// `out_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn sms_sign(
+    phone: *const c_char,
+    code_type: i32,
+    random: *const c_char,
+    ts: i64,
+    user_domain_secret: *const c_char,
+    out: *mut c_char,
+    out_len: usize,
+) -> i32 {
+    call("sms_sign", || {
+        let phone = arg_str(phone, "phone")?;
+        let random = arg_str(random, "random")?;
+        let secret = arg_str(user_domain_secret, "user_domain_secret")?;
+        let out = arg_ptr(out, "out")? as *mut u8;
+        check_sign(code_type, random, ts)?;
+        if out_len < SIGNATURE_LEN + 1 {
+            return Err(Error::new(
+                Status::BufferTooSmall,
+                format!("out_len is {out_len}; the signature needs 65 bytes"),
+            ));
+        }
+        let mut signature = [0u8; SIGNATURE_LEN];
+        sign_into(phone, code_type, random, ts, secret, &mut signature);
+        let out = std::slice::from_raw_parts_mut(out, SIGNATURE_LEN + 1);
+        out[..SIGNATURE_LEN].copy_from_slice(&signature);
+        out[SIGNATURE_LEN] = 0;
+        Ok(super::SMS_OK)
+    })
+}
+
+/// Sends the verification code: the design's one-call form.
+///
+/// Returns the server's `code` (200, or 0, when sent; any other code passes through
+/// unchanged) or a negative `SMS_ERR_*` status for a local failure (see
+/// `sms_last_error_message`). `base_url` is a region (`"cn"`, `"eu"`, `"na"`) or an
+/// `http(s)://` URL, optionally with a gateway path prefix; plain `http://` only for
+/// loopback hosts (`SMS_ERR_INSECURE_URL`). Bad input the platform has a code for is
+/// answered locally with that code and nothing is sent: empty phone 5021, empty user
+/// domain 5023, empty international code 5116, phone not 1-20 digits 5019.
+/// An international code that is not `+` and 1-6 digits, an empty secret or a code
+/// type outside 1..=5 is `SMS_ERR_INVALID_ARGUMENT`.
+///
+/// Uses a shared default client per base URL (default timeouts 10 s connect, 20 s
+/// total), so repeated calls reuse connections. Blocks until the answer. Never
+/// retries: a send is not idempotent. Thread-safe.
+///
+/// # Safety
+/// String arguments are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn sms_send_code(
+    base_url: *const c_char,
+    user_domain: *const c_char,
+    user_domain_secret: *const c_char,
+    international_code: *const c_char,
+    phone: *const c_char,
+    code_type: i32,
+) -> i32 {
+    call("sms_send_code", || {
+        let base_url = arg_str(base_url, "base_url")?;
+        let user_domain = arg_str(user_domain, "user_domain")?;
+        let secret = arg_str(user_domain_secret, "user_domain_secret")?;
+        let international_code = arg_str(international_code, "international_code")?;
+        let phone = arg_str(phone, "phone")?;
+        let code_type = code_type_arg(code_type)?;
+        let result = crate::client::send_code(
+            base_url,
+            user_domain,
+            secret,
+            international_code,
+            phone,
+            code_type,
+        )?;
+        Ok(result.code)
+    })
+}
+
+pub(crate) fn code_type_arg(code_type: i32) -> Result<CodeType, Error> {
+    CodeType::try_from(code_type).map_err(|_| {
+        Error::new(
+            Status::InvalidArgument,
+            format!("code type {code_type} is out of range 1..=5"),
+        )
+    })
+}
