@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test of the project: Rust, C/C++, Python, Kotlin, Swift (when a toolchain
+# exists), the header drift check and the size budget. This is the README's test
+# command and what CI runs. It installs what a fresh machine lacks.
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+export SMSCODE_LIB_DIR="$repo/target/release"
+export SMSCODE_EMULATOR="$repo/target/release/smscode-emulator"
+
+failed=()
+passed=()
+stage() {
+  local name=$1; shift
+  echo
+  echo "=== $name"
+  local start=$SECONDS
+  if "$@"; then
+    passed+=("$name")
+    echo "=== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed+=("$name")
+    echo "=== $name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+stage "system packages" scripts/ensure-packages.sh
+stage "rust format" cargo fmt --all --check
+stage "rust lint" cargo clippy --workspace --all-targets --locked -- -D warnings
+stage "rust build" cargo build --release --workspace --locked
+stage "header is committed as generated" scripts/check-header.sh
+stage "rust tests" cargo test --release --workspace --locked
+for script in tests/c/test.sh bindings/c/test.sh bindings/python/test.sh \
+              bindings/kotlin/test.sh bindings/swift/test.sh; do
+  if [ -x "$script" ]; then
+    stage "$script" "$script"
+  else
+    failed+=("$script (missing)")
+    echo "=== $script: MISSING"
+  fi
+done
+stage "size budget" scripts/check-size.sh
+
+echo
+echo "stages passed: ${#passed[@]}, failed: ${#failed[@]}"
+for name in "${failed[@]}"; do echo "  FAILED: $name"; done
+[ ${#failed[@]} -eq 0 ]
