@@ -52,8 +52,10 @@ command -v clang-format >/dev/null || missing+=(clang-format)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} with apt-get"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  sudo_cmd=()
+  [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # ---- the library and the emulator ----------------------------------------------
@@ -152,6 +154,18 @@ h_standalone() {
   echo '#include <smscode.h>' | cc -std=c99 "${strict[@]}" -I"$prefix/include" -x c -c - -o /dev/null
 }
 check "smscode.h compiles standalone (C99 ${strict[*]})" h_standalone
+
+# The README's complete examples must keep compiling (and linking) as documented.
+readme_example() { # LANG (c or cpp) COMPILER STD
+  awk -v fence="\`\`\`$1" '$0 == fence { inside = 1; next } /^```/ { inside = 0 } inside' \
+    "$here/README.md" >"$work/readme.$1"
+  # shellcheck disable=SC2046 # pkg-config output is a list of flags
+  test -s "$work/readme.$1" &&
+    "$2" "$3" "${strict[@]}" -x "$([ "$1" = c ] && echo c || echo c++)" "$work/readme.$1" \
+      $(pkg-config --cflags --libs smscode) -o "$work/readme-$1"
+}
+check "README's complete C example compiles and links" readme_example c cc -std=c11
+check "README's C++ example compiles and links" readme_example cpp c++ -std=c++17
 
 # ---- the emulator -----------------------------------------------------------------
 "$emulator" --listen 127.0.0.1:0 >"$work/emulator.out" 2>"$work/emulator.log" &
