@@ -55,11 +55,11 @@ class Error : public std::runtime_error {
 // The server's answer to one send (or a local answer with a server code, such as 5019
 // for a malformed phone number: then http_status is 0 and nothing was sent).
 struct SendResult {
-  std::int32_t code = 0;                      // 200 (or 0) when sent
-  std::optional<std::string> msg;             // the server's msg, if it sent a string
-  std::optional<std::string> ext_msg;         // the server's extMsg, likewise
-  std::int32_t http_status = 0;               // 0 when answered locally
-  std::optional<std::int64_t> clock_skew_ms;  // server clock minus ours, when known
+  std::int32_t code = 0;                        // 200 (or 0) when sent
+  std::optional<std::string> msg{};             // the server's msg, if it sent a string
+  std::optional<std::string> ext_msg{};         // the server's extMsg, likewise
+  std::int32_t http_status = 0;                 // 0 when answered locally
+  std::optional<std::int64_t> clock_skew_ms{};  // server clock minus ours, when known
 
   bool success() const noexcept { return sms_is_success(code) == 1; }
   std::string description() const { return sms_code_description(code); }

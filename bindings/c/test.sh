@@ -144,12 +144,14 @@ check "install.sh fails, installing nothing, when the built library is missing" 
   test "$bad_install" = failed -a ! -e "$work/never"
 
 # ---- headers standalone -----------------------------------------------------------
-hpp_standalone() {
+hpp_standalone() { # STD
   echo '#include <smscode.hpp>' |
-    c++ -std=c++17 "${strict[@]}" -Wshadow -Wconversion -Wsign-conversion -Wold-style-cast \
+    c++ -std="$1" "${strict[@]}" -Wshadow -Wconversion -Wsign-conversion -Wold-style-cast -Weffc++ \
       -I"$prefix/include" -x c++ -c - -o /dev/null
 }
-check "smscode.hpp compiles standalone (C++17 ${strict[*]}, -Wconversion -Wold-style-cast)" hpp_standalone
+check "smscode.hpp compiles standalone (C++17 ${strict[*]}, -Wconversion -Wold-style-cast -Weffc++)" \
+  hpp_standalone c++17
+check "smscode.hpp compiles standalone as C++20 too" hpp_standalone c++20
 h_standalone() {
   echo '#include <smscode.h>' | cc -std=c99 "${strict[@]}" -I"$prefix/include" -x c -c - -o /dev/null
 }
