@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds Frameworks/CSmsCode.xcframework: the static smscode library for iOS devices
+# (aarch64-apple-ios), the iOS simulator (aarch64-apple-ios-sim + x86_64-apple-ios, joined
+# with lipo) and macOS (aarch64 + x86_64), each with the header and the module map.
+# Once it exists, Package.swift uses it as a binaryTarget instead of the system library.
+#
+# Needs macOS with Xcode (xcodebuild, lipo) and rustup. Usage:
+#   bindings/swift/build-xcframework.sh                  # build the XCFramework
+#   bindings/swift/build-xcframework.sh --headers-only DIR
+#       only lay out the Headers folder the XCFramework gets (works anywhere; test.sh
+#       checks that layout with clang on Linux)
+# Env: SMSCODE_PROFILE (cargo profile, default "ship"), CARGO_TARGET_DIR,
+#      IPHONEOS_DEPLOYMENT_TARGET (default 13.0), MACOSX_DEPLOYMENT_TARGET (default 10.15):
+#      keep them equal to the platforms in Package.swift.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT="$HERE/Frameworks/CSmsCode.xcframework"
+
+# Headers/CSmsCode/{smscode.h,module.modulemap}: the subfolder keeps this module map apart
+# from other static XCFrameworks' ones (Xcode copies all their Headers into one folder).
+# The module map is the package's own, less `link "smscode"`: the binaryTarget links the
+# library itself, and an autolink entry would only warn that it cannot find it.
+stage_headers() {
+    local dir="$1/CSmsCode"
+    mkdir -p "$dir"
+    cp "$HERE/Sources/CSmsCode/smscode.h" "$dir/smscode.h"
+    sed '/^[[:space:]]*link[[:space:]]/d' "$HERE/Sources/CSmsCode/module.modulemap" \
+        >"$dir/module.modulemap"
+}
+
+if [ "${1:-}" = "--headers-only" ]; then
+    [ $# -eq 2 ] || { echo "usage: $0 --headers-only DIR" >&2; exit 2; }
+    stage_headers "$2"
+    exit 0
+fi
+[ $# -eq 0 ] || { echo "usage: $0 [--headers-only DIR]" >&2; exit 2; }
+
+if [ "$(uname -s)" != Darwin ]; then
+    echo "build-xcframework.sh needs macOS with Xcode (xcodebuild, lipo)" >&2
+    exit 1
+fi
+if ! cmp -s "$ROOT/include/smscode.h" "$HERE/Sources/CSmsCode/smscode.h"; then
+    echo "Sources/CSmsCode/smscode.h is stale: run python3 bindings/swift/tools/check.py --sync" >&2
+    exit 1
+fi
+
+PROFILE="${SMSCODE_PROFILE:-ship}"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export IPHONEOS_DEPLOYMENT_TARGET="${IPHONEOS_DEPLOYMENT_TARGET:-13.0}"
+export MACOSX_DEPLOYMENT_TARGET="${MACOSX_DEPLOYMENT_TARGET:-10.15}"
+TARGETS=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin)
+
+rustup target add "${TARGETS[@]}"
+for target in "${TARGETS[@]}"; do
+    # Only the static library: the cdylib is not needed for an XCFramework.
+    cargo rustc --manifest-path "$ROOT/Cargo.toml" -p smscode --lib --crate-type staticlib \
+        --profile "$PROFILE" --target "$target"
+done
+lib() { echo "$TARGET_DIR/$1/$PROFILE/libsmscode.a"; }
+
+STAGE="$TARGET_DIR/swift-xcframework"
+rm -rf "$STAGE"
+mkdir -p "$STAGE/ios-simulator" "$STAGE/macos"
+stage_headers "$STAGE/headers"
+# One library per platform variant: the simulator and macOS slices are fat (arm64 + x86_64).
+lipo -create "$(lib aarch64-apple-ios-sim)" "$(lib x86_64-apple-ios)" \
+    -output "$STAGE/ios-simulator/libsmscode.a"
+lipo -create "$(lib aarch64-apple-darwin)" "$(lib x86_64-apple-darwin)" \
+    -output "$STAGE/macos/libsmscode.a"
+
+rm -rf "$OUT"
+mkdir -p "$(dirname "$OUT")"
+xcodebuild -create-xcframework \
+    -library "$(lib aarch64-apple-ios)" -headers "$STAGE/headers" \
+    -library "$STAGE/ios-simulator/libsmscode.a" -headers "$STAGE/headers" \
+    -library "$STAGE/macos/libsmscode.a" -headers "$STAGE/headers" \
+    -output "$OUT"
+echo "built $OUT"
