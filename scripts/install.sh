@@ -194,8 +194,10 @@ cat >"$stage_lib/cmake/smscode/smscodeConfigVersion.cmake" <<EOF
 # smscode $version: compatible with any requested version of the same major (the
 # SONAME's number) that is not newer; a 32/64-bit mismatch is unsuitable.
 set(PACKAGE_VERSION "$version")
-if(PACKAGE_FIND_VERSION VERSION_GREATER PACKAGE_VERSION OR
-   NOT PACKAGE_FIND_VERSION_MAJOR STREQUAL "$major")
+if(NOT PACKAGE_FIND_VERSION)
+  set(PACKAGE_VERSION_COMPATIBLE TRUE)  # find_package(smscode) asks for no version
+elseif(PACKAGE_FIND_VERSION VERSION_GREATER PACKAGE_VERSION OR
+       NOT PACKAGE_FIND_VERSION_MAJOR STREQUAL "$major")
   set(PACKAGE_VERSION_COMPATIBLE FALSE)
 else()
   set(PACKAGE_VERSION_COMPATIBLE TRUE)
