@@ -16,16 +16,11 @@ fn main() {
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml"))
         .expect("cbindgen.toml is valid");
-    // Only the C ABI module is parsed: the Rust API's own constants stay out of C.
-    let mut builder = cbindgen::Builder::new().with_config(config);
-    let mut sources: Vec<_> = std::fs::read_dir(Path::new(&crate_dir).join("src/ffi"))
-        .expect("src/ffi exists")
-        .map(|entry| entry.expect("readable src/ffi").path())
-        .collect();
-    sources.sort();
-    for source in sources {
-        builder = builder.with_src(source);
-    }
+    // Only the C ABI module (src/ffi/mod.rs and the modules it declares) is parsed:
+    // the Rust API's own constants stay out of C.
+    let builder = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(Path::new(&crate_dir).join("src/ffi/mod.rs"));
     let header = builder.generate().expect("cbindgen can parse src/ffi");
     let path = Path::new(&crate_dir).join("include").join("smscode.h");
     let mut generated = Vec::new();
