@@ -82,6 +82,10 @@ echo "system library module map: imports"
 # Xcode puts the XCFramework's Headers folder on the include path.
 ./build-xcframework.sh --headers-only "$TMP/headers"
 python3 tools/check.py --module-map "$TMP/headers/CSmsCode/module.modulemap" >/dev/null
+if grep -q '^[[:space:]]*link' "$TMP/headers/CSmsCode/module.modulemap"; then
+    echo "FAIL the XCFramework's module map still autolinks smscode" >&2
+    exit 1
+fi
 clang_module xcframework -I "$TMP/headers"
 echo "XCFramework Headers layout: imports"
 # The same check fails on a module map whose header is missing.
