@@ -1,0 +1,175 @@
+/* Transport faults injected by the emulator (POST /emulator/v1/faults), and TLS
+ * against an emulator with a self-signed certificate. Each fault must end in its
+ * status; hangs must end within the configured total timeout (2 s +-20%). */
+#define _POSIX_C_SOURCE 200809L
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define TOTAL_TIMEOUT_MS 2000
+
+static const char *url;
+
+static SmsClient *fault_client(void) {
+    SmsClient *client = new_client(url, "demo", "demo-secret");
+    if (client != NULL) CHECK_EQ(sms_client_set_timeouts(client, 2000, TOTAL_TIMEOUT_MS), SMS_OK);
+    return client;
+}
+
+/* Arms `kind`, sends once, and checks the status, the message and that no code was
+ * issued and no response written. Returns the elapsed seconds. */
+static double fault_send(const char *kind, int delay_ms, int32_t want, const char *needle,
+                         int line) {
+    SmsClient *client = fault_client();
+    if (client == NULL) return 0;
+    char phone[32];
+    next_phone(phone, sizeof phone);
+    emu_fault(url, kind, 1, delay_ms);
+    static char dummy;
+    SmsResponse *const sentinel = (SmsResponse *)(void *)&dummy;
+    SmsResponse *response = sentinel;
+    double start = now_seconds();
+    int32_t code = sms_client_send(client, "+86", phone, SMS_CODE_TYPE_LOGIN, &response);
+    double elapsed = now_seconds() - start;
+    char what[64];
+    snprintf(what, sizeof what, "fault %s", kind);
+    check_eq(code, want, __FILE__, line, what, "expected status");
+    if (want < 0) {
+        check_recordf(response == sentinel, __FILE__, line, what, "response written on failure");
+        check_last_error_has(needle, __FILE__, line);
+        check_last_error_has("sms_client_send", __FILE__, line);
+        check_eq(emu_code_count(url, phone), 0, __FILE__, line, what, "no code issued");
+    } else if (response != sentinel) {
+        sms_response_free(response);
+    }
+    sms_client_free(client);
+    printf("   %s: %d in %.2f s\n", kind, code, elapsed);
+    return elapsed;
+}
+
+static void check_within_timeout(double elapsed, const char *kind, int line) {
+    if (under_valgrind()) return; /* valgrind's slowdown makes timing meaningless */
+    double total = TOTAL_TIMEOUT_MS / 1000.0;
+    check_recordf(elapsed >= total * 0.8 && elapsed <= total * 1.2, __FILE__, line,
+                  "ends within the total timeout +-20%", "%s took %.2f s (timeout %.1f s)", kind,
+                  elapsed, total);
+}
+
+/* Listens on 127.0.0.1:1, the emulator's redirect target, to see whether it is contacted.
+ * Returns -1 when the port cannot be bound (not root, or in use). */
+static int listen_on_redirect_target(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(1);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 4) != 0) {
+        close(fd);
+        return -1;
+    }
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    return fd;
+}
+
+static void faults(void) {
+    section("faults: each transport failure has its status");
+    emu_reset(url);
+    double elapsed = fault_send("hang", 0, SMS_ERR_TIMEOUT, "timed out", __LINE__);
+    check_within_timeout(elapsed, "hang", __LINE__);
+    elapsed = fault_send("slow_drip", 0, SMS_ERR_TIMEOUT, "timed out", __LINE__);
+    check_within_timeout(elapsed, "slow_drip", __LINE__);
+    fault_send("close", 0, SMS_ERR_NETWORK, "network", __LINE__);
+    fault_send("http500", 0, SMS_ERR_HTTP_STATUS, "500", __LINE__);
+    fault_send("not_json", 0, SMS_ERR_BAD_RESPONSE, "not JSON", __LINE__);
+    fault_send("huge_body", 0, SMS_ERR_BAD_RESPONSE, "65536", __LINE__);
+    fault_send("delay", 500, 200, "", __LINE__);
+
+    /* A redirect is never followed: its target (127.0.0.1:1) is never contacted. If it
+     * were followed, the send would end in TIMEOUT (our silent listener) or NETWORK. */
+    int listener = listen_on_redirect_target();
+    if (listener < 0) printf("   (cannot bind 127.0.0.1:1: relying on the status alone)\n");
+    fault_send("redirect", 0, SMS_ERR_HTTP_STATUS, "302", __LINE__);
+    if (listener >= 0) {
+        int accepted = accept(listener, NULL, NULL);
+        CHECKF(accepted < 0 && (errno == EAGAIN || errno == EWOULDBLOCK),
+               "the redirect target was contacted");
+        if (accepted >= 0) close(accepted);
+        close(listener);
+    }
+
+    /* A refused port. */
+    char refused[64];
+    snprintf(refused, sizeof refused, "http://127.0.0.1:%d", refused_port());
+    SmsClient *client = new_client(refused, "demo", "demo-secret");
+    CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_NETWORK);
+    CHECK_LAST_ERROR_HAS("network");
+    sms_client_free(client);
+
+    /* Faults are consumed: one client sees a fault, then a normal answer. */
+    client = fault_client();
+    char phone[32];
+    next_phone(phone, sizeof phone);
+    emu_fault(url, "http500", 1, 0);
+    CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), SMS_ERR_HTTP_STATUS);
+    CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), 200);
+    CHECK_EQ(emu_code_count(url, phone), 1);
+    sms_client_free(client);
+}
+
+static void tls(void) {
+    section("tls: untrusted certificate, then trusted through a CA file");
+    const char *tls_url = require_env("SMSCODE_TEST_EMU_TLS");
+    const char *cert = require_env("SMSCODE_TEST_TLS_CERT");
+    if (tls_url == NULL || cert == NULL) return;
+    char phone[32];
+    next_phone(phone, sizeof phone);
+
+    SmsClient *client = new_client(tls_url, "demo", "demo-secret");
+    if (client == NULL) return;
+    CHECK_EQ(sms_client_set_timeouts(client, 2000, 4000), SMS_OK);
+    CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), SMS_ERR_TLS);
+    CHECK_LAST_ERROR_HAS("TLS");
+    CHECK_EQ(sms_send_code(tls_url, "demo", "demo-secret", "+86", phone, 2), SMS_ERR_TLS);
+
+    /* The same server, trusted through its certificate. */
+    CHECK_EQ(sms_client_add_ca_file(client, cert), SMS_OK);
+    SmsResponse *response = NULL;
+    CHECK_EQ(sms_client_send(client, "+86", phone, 2, &response), 200);
+    CHECK_EQ(sms_response_http_status(response), 200);
+    CHECK(sms_response_clock_skew_ms(response) != SMS_CLOCK_SKEW_UNKNOWN);
+    sms_response_free(response);
+    /* Adding it twice is fine. */
+    CHECK_EQ(sms_client_add_ca_file(client, cert), SMS_OK);
+    CHECK_EQ(sms_client_send(client, "+86", phone, 3, NULL), 200);
+    sms_client_free(client);
+
+    /* The certificate names localhost too. */
+    const char *port = strrchr(tls_url, ':');
+    char localhost_url[128];
+    snprintf(localhost_url, sizeof localhost_url, "https://localhost%s", port ? port : "");
+    client = new_client(localhost_url, "demo", "demo-secret");
+    CHECK_EQ(sms_client_add_ca_file(client, cert), SMS_OK);
+    CHECK_EQ(sms_client_send(client, "+86", phone, 4, NULL), 200);
+    sms_client_free(client);
+}
+
+void test_faults(void) {
+    url = require_env("SMSCODE_TEST_EMU_FREE");
+    if (url == NULL) return;
+    faults();
+}
+
+void test_tls(void) {
+    tls();
+}
