@@ -1,0 +1,107 @@
+"""Build hook: compiles the smscode Rust library with cargo and ships it inside the package.
+
+Everything else (name, version, metadata) is in pyproject.toml. The wheel holds a native
+library but no CPython extension, so it is tagged ``py3-none-<platform>``: one wheel serves
+every Python 3 on that platform.
+
+Environment:
+    CARGO                  the cargo executable (default: ``cargo`` on PATH)
+    CARGO_TARGET_DIR       cargo's target directory (default: the repository's ``target/``,
+                           so an existing release build is reused instead of rebuilt)
+    SMSCODE_CARGO_PROFILE  the cargo profile (default ``release``; ``ship`` is the small,
+                           LTO-optimised one)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.bdist_wheel import bdist_wheel
+from setuptools.command.build_py import build_py
+from setuptools.dist import Distribution
+
+HERE = Path(__file__).resolve().parent
+# bindings/python/ -> the repository root, whose Cargo workspace holds the library.
+REPO = HERE.parent.parent
+
+
+def library_file_name() -> str:
+    """The file name cargo gives the shared library on this platform."""
+    if sys.platform == "darwin":
+        return "libsmscode.dylib"
+    if sys.platform == "win32":
+        return "smscode.dll"
+    return "libsmscode.so"
+
+
+def build_library() -> Path:
+    """Runs cargo (a no-op when the build is up to date) and returns the library's path."""
+    manifest = REPO / "Cargo.toml"
+    if not manifest.is_file():
+        raise SystemExit(
+            f"smscode: {manifest} not found. The package is built from the smscode "
+            "repository: run `pip install ./bindings/python` in a checkout."
+        )
+    cargo = os.environ.get("CARGO", "cargo")
+    if shutil.which(cargo) is None:
+        raise SystemExit("smscode: cargo (Rust) is needed to build the library: https://rustup.rs")
+    target_dir = Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target").resolve()
+    profile = os.environ.get("SMSCODE_CARGO_PROFILE") or "release"
+    command = [
+        cargo,
+        "build",
+        "--manifest-path",
+        str(manifest),
+        "--package",
+        "smscode",
+        "--lib",
+        "--profile",
+        profile,
+    ]
+    print("smscode: " + " ".join(command), flush=True)
+    subprocess.run(command, check=True, env={**os.environ, "CARGO_TARGET_DIR": str(target_dir)})
+    library = target_dir / ("debug" if profile == "dev" else profile) / library_file_name()
+    if not library.is_file():
+        raise SystemExit(f"smscode: cargo finished but {library} is missing")
+    return library
+
+
+class BuildPyWithLibrary(build_py):
+    """build_py that also places the freshly built library next to the Python modules."""
+
+    def run(self) -> None:
+        super().run()
+        library = build_library()
+        package_dir = Path(self.build_lib) / "smscode"
+        package_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(library, package_dir / library.name)
+
+    def get_outputs(self, include_bytecode: bool = True) -> list[str]:
+        library = Path(self.build_lib) / "smscode" / library_file_name()
+        return [*super().get_outputs(include_bytecode), str(library)]
+
+
+class BinaryDistribution(Distribution):
+    """Marks the distribution as platform-specific, so it installs to platlib."""
+
+    def has_ext_modules(self) -> bool:
+        return True
+
+
+class BdistWheelAnyPython(bdist_wheel):
+    """Tags the wheel py3-none-<platform>: the library is loaded with ctypes, not an ABI."""
+
+    def get_tag(self) -> tuple[str, str, str]:
+        _, _, platform = super().get_tag()
+        return "py3", "none", platform
+
+
+setup(
+    distclass=BinaryDistribution,
+    cmdclass={"build_py": BuildPyWithLibrary, "bdist_wheel": BdistWheelAnyPython},
+)

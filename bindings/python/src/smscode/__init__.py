@@ -1,0 +1,86 @@
+"""smscode: sign and send the IoT platform's SMS verification-code request.
+
+A ctypes binding of the smscode library (Rust, C ABI): signing, validation and sending
+all happen in the library.
+
+    >>> import smscode
+    >>> with smscode.Client("eu", "my-domain", secret) as client:
+    ...     result = client.send_code("+49", "15112345678", smscode.CodeType.LOGIN)
+    ...     result.raise_for_status()
+
+See the README for the full tour.
+"""
+
+from __future__ import annotations
+
+from . import _native
+from ._client import (
+    DEFAULT_CONNECT_TIMEOUT_MS,
+    DEFAULT_TIMEOUT_MS,
+    Client,
+    send_code,
+    send_code_async,
+    sign,
+)
+from ._enums import CodeType, ServerCode, Status
+from ._errors import (
+    SmsBadResponseError,
+    SmsClientClosedError,
+    SmsError,
+    SmsHttpStatusError,
+    SmsInsecureUrlError,
+    SmsInternalError,
+    SmsInvalidArgumentError,
+    SmsNetworkError,
+    SmsServerError,
+    SmsTimeoutError,
+    SmsTlsError,
+)
+from ._result import SendResult
+
+# The version of the library this package ships (kept equal to the Rust crate's).
+__version__ = "0.1.0"
+
+
+def describe(code: int) -> str:
+    """The library's English description of a server code or a local status."""
+    return _native.code_description(code)
+
+
+def is_success(code: int) -> bool:
+    """True when ``code`` means the SMS was sent (200, or 0), as the library decides."""
+    return _native.is_success(code)
+
+
+def library_version() -> str:
+    """The version of the loaded libsmscode, e.g. ``"0.1.0"``."""
+    return _native.version()
+
+
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT_MS",
+    "DEFAULT_TIMEOUT_MS",
+    "Client",
+    "CodeType",
+    "SendResult",
+    "ServerCode",
+    "SmsBadResponseError",
+    "SmsClientClosedError",
+    "SmsError",
+    "SmsHttpStatusError",
+    "SmsInsecureUrlError",
+    "SmsInternalError",
+    "SmsInvalidArgumentError",
+    "SmsNetworkError",
+    "SmsServerError",
+    "SmsTimeoutError",
+    "SmsTlsError",
+    "Status",
+    "__version__",
+    "describe",
+    "is_success",
+    "library_version",
+    "send_code",
+    "send_code_async",
+    "sign",
+]

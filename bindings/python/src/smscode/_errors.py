@@ -1,0 +1,157 @@
+"""The exception hierarchy: every failure raised by smscode is an ``SmsError``.
+
+Local failures (nothing was answered by the server) carry the library's negative status
+and its message from ``sms_last_error_message``. A server's business code is not an
+exception until ``SendResult.raise_for_status()`` turns it into ``SmsServerError``.
+No message ever contains the secret: the library's messages never do, and the checks
+made here name the argument, never its value.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import _native
+from ._enums import ServerCode, Status
+
+if TYPE_CHECKING:
+    from ._result import SendResult
+
+
+class SmsError(Exception):
+    """Base of every smscode error.
+
+    Attributes:
+        status: the library's status (a ``Status`` member) for a local failure, or the
+            server's code (a ``ServerCode`` member when documented) for ``SmsServerError``.
+        message: the library's English message (never contains the secret).
+    """
+
+    status: int
+    message: str
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = _as_status(status)
+        self.message = message
+
+    def __reduce__(self) -> tuple[type[SmsError], tuple[int, str]]:
+        return type(self), (int(self.status), self.message)
+
+
+class SmsInvalidArgumentError(SmsError, ValueError):
+    """An argument is out of range or malformed (also a ``ValueError``).
+
+    Covers ``SMS_ERR_INVALID_ARGUMENT`` and the statuses Python strings cannot normally
+    produce (``NULL_ARGUMENT``, ``INVALID_UTF8``), which ``status`` then tells apart.
+    """
+
+
+class SmsClientClosedError(SmsInvalidArgumentError):
+    """The ``Client`` was closed: its native handle is gone (status ``NULL_ARGUMENT``)."""
+
+    def __init__(
+        self, status: int = Status.NULL_ARGUMENT, message: str = "the client is closed"
+    ) -> None:
+        super().__init__(status, message)
+
+
+class SmsNetworkError(SmsError):
+    """DNS failure, connection refused or reset."""
+
+
+class SmsTimeoutError(SmsError):
+    """The connect or total timeout expired."""
+
+
+class SmsTlsError(SmsError):
+    """TLS handshake or certificate verification failed."""
+
+
+class SmsHttpStatusError(SmsError):
+    """A non-2xx HTTP status (or a redirect, which is never followed) without a JSON code."""
+
+
+class SmsBadResponseError(SmsError):
+    """The body is not JSON, has no integer ``code``, or is too large."""
+
+
+class SmsInsecureUrlError(SmsError):
+    """Plain ``http://`` to a host that is not loopback."""
+
+
+class SmsInternalError(SmsError):
+    """A panic was caught inside the library (a bug in smscode); the process lives on."""
+
+
+class SmsServerError(SmsError):
+    """The server answered with a code other than success (from ``raise_for_status()``).
+
+    Attributes:
+        code: the server's code (a ``ServerCode`` member when documented).
+        msg: the server's ``msg``, if any.
+        ext_msg: the server's ``extMsg``, if any.
+        result: the whole ``SendResult``.
+    """
+
+    code: int
+    msg: str | None
+    ext_msg: str | None
+    result: SendResult
+
+    def __init__(self, result: SendResult) -> None:
+        description = _native.code_description(result.code)
+        message = f"server answered {result.code}: {description}"
+        if result.msg and result.msg != description:
+            message += f" ({result.msg})"
+        if result.http_status == 0:
+            message += " [answered locally, nothing was sent]"
+        super().__init__(result.code, message)
+        self.code = self.status
+        self.msg = result.msg
+        self.ext_msg = result.ext_msg
+        self.result = result
+
+    def __reduce__(self) -> tuple[type[SmsServerError], tuple[SendResult]]:  # type: ignore[override]
+        return type(self), (self.result,)
+
+
+_ERROR_CLASSES: dict[int, type[SmsError]] = {
+    Status.NULL_ARGUMENT: SmsInvalidArgumentError,
+    Status.INVALID_UTF8: SmsInvalidArgumentError,
+    Status.INVALID_ARGUMENT: SmsInvalidArgumentError,
+    # Never expected (the buffer is always large enough); an invalid argument if it were.
+    Status.BUFFER_TOO_SMALL: SmsInvalidArgumentError,
+    Status.NETWORK: SmsNetworkError,
+    Status.TIMEOUT: SmsTimeoutError,
+    Status.TLS: SmsTlsError,
+    Status.HTTP_STATUS: SmsHttpStatusError,
+    Status.BAD_RESPONSE: SmsBadResponseError,
+    Status.INSECURE_URL: SmsInsecureUrlError,
+    Status.INTERNAL: SmsInternalError,
+}
+
+
+def _as_status(value: int) -> int:
+    """The ``Status`` or ``ServerCode`` member for ``value`` when there is one."""
+    for enum_type in (Status, ServerCode):
+        try:
+            return enum_type(value)
+        except ValueError:
+            pass
+    return value
+
+
+def error_for_status(status: int, message: str) -> SmsError:
+    """The exception for a negative library status."""
+    return _ERROR_CLASSES.get(status, SmsError)(status, message)
+
+
+def raise_for_native_status(status: int) -> None:
+    """Raises the matching ``SmsError`` when ``status`` is negative.
+
+    Must be called on the thread that made the failing call, right after it: the
+    library's last error message is per thread.
+    """
+    if status < 0:
+        raise error_for_status(status, _native.last_error_message())

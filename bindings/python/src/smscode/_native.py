@@ -1,0 +1,260 @@
+"""Loads libsmscode and declares the C ABI (include/smscode.h) for ctypes.
+
+Every symbol gets its ``argtypes`` and ``restype``. The typed functions below are the
+only code that touches ctypes; they translate nothing and decide nothing. The library
+is loaded by full path: ``$SMSCODE_LIBRARY`` when set, otherwise the copy installed
+next to this file.
+
+ctypes releases the GIL around each call, so sends on several threads run in parallel.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from ctypes import POINTER, byref, c_char, c_char_p, c_int32, c_int64, c_size_t, c_uint32
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    ClientPtr = ctypes._Pointer["SmsClient"]
+    ResponsePtr = ctypes._Pointer["SmsResponse"]
+    CharBuffer = ctypes.Array[c_char]
+
+#: Environment variable naming the library to load instead of the bundled one.
+LIBRARY_ENV = "SMSCODE_LIBRARY"
+
+# Status constants of include/smscode.h.
+SMS_OK = 0
+SMS_ERR_NULL_ARGUMENT = -1
+SMS_ERR_INVALID_UTF8 = -2
+SMS_ERR_INVALID_ARGUMENT = -3
+SMS_ERR_BUFFER_TOO_SMALL = -4
+SMS_ERR_NETWORK = -5
+SMS_ERR_TIMEOUT = -6
+SMS_ERR_TLS = -7
+SMS_ERR_HTTP_STATUS = -8
+SMS_ERR_BAD_RESPONSE = -9
+SMS_ERR_INSECURE_URL = -10
+SMS_ERR_INTERNAL = -99
+SMS_SIGNATURE_BUFFER_LEN = 65
+SMS_CLOCK_SKEW_UNKNOWN = -(2**63)
+
+
+class SmsClient(ctypes.Structure):
+    """Opaque ``SmsClient`` (only ever used through a pointer)."""
+
+
+class SmsResponse(ctypes.Structure):
+    """Opaque ``SmsResponse`` (only ever used through a pointer)."""
+
+
+def library_file_name() -> str:
+    """The file name of the shared library on this platform."""
+    if sys.platform == "darwin":
+        return "libsmscode.dylib"
+    if sys.platform == "win32":
+        return "smscode.dll"
+    return "libsmscode.so"
+
+
+def _library_path() -> Path:
+    override = os.environ.get(LIBRARY_ENV)
+    if override:
+        # A full path, so the dynamic loader never searches its own directories.
+        path = Path(override).resolve()
+        if not path.is_file():
+            raise ImportError(f"{LIBRARY_ENV} names {path}, which is not a file")
+        return path
+    path = Path(__file__).resolve().parent / library_file_name()
+    if not path.is_file():
+        raise ImportError(
+            f"the smscode library is missing at {path}: install the package with "
+            f"`pip install ./bindings/python`, or set {LIBRARY_ENV} to libsmscode's full path"
+        )
+    return path
+
+
+#: The full path of the loaded library.
+LIBRARY_PATH: Path = _library_path()
+_lib = ctypes.CDLL(str(LIBRARY_PATH))
+
+
+def _declare(name: str, restype: object, argtypes: list[object]) -> None:
+    function = getattr(_lib, name)
+    function.restype = restype
+    function.argtypes = argtypes
+
+
+_CLIENT_PTR = POINTER(SmsClient)
+_RESPONSE_PTR = POINTER(SmsResponse)
+_CHAR_PTR = POINTER(c_char)
+
+_declare(
+    "sms_sign",
+    c_int32,
+    [c_char_p, c_int32, c_char_p, c_int64, c_char_p, _CHAR_PTR, c_size_t],
+)
+_declare(
+    "sms_send_code",
+    c_int32,
+    [c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, c_int32],
+)
+_declare("sms_client_new", c_int32, [c_char_p, c_char_p, c_char_p, POINTER(_CLIENT_PTR)])
+_declare("sms_client_free", None, [_CLIENT_PTR])
+_declare("sms_client_set_timeouts", c_int32, [_CLIENT_PTR, c_uint32, c_uint32])
+_declare("sms_client_set_proxy", c_int32, [_CLIENT_PTR, c_char_p])
+_declare("sms_client_add_ca_file", c_int32, [_CLIENT_PTR, c_char_p])
+_declare("sms_client_set_user_agent", c_int32, [_CLIENT_PTR, c_char_p])
+_declare("sms_client_set_language", c_int32, [_CLIENT_PTR, c_char_p])
+_declare("sms_client_set_enterprise", c_int32, [_CLIENT_PTR, c_char_p, c_char_p])
+_declare("sms_client_set_clock_offset_ms", c_int32, [_CLIENT_PTR, c_int64])
+_declare("sms_client_set_resend_guard_ms", c_int32, [_CLIENT_PTR, c_uint32])
+_declare(
+    "sms_client_send",
+    c_int32,
+    [_CLIENT_PTR, c_char_p, c_char_p, c_int32, POINTER(_RESPONSE_PTR)],
+)
+_declare("sms_response_free", None, [_RESPONSE_PTR])
+_declare("sms_response_code", c_int32, [_RESPONSE_PTR])
+_declare("sms_response_http_status", c_int32, [_RESPONSE_PTR])
+_declare("sms_response_clock_skew_ms", c_int64, [_RESPONSE_PTR])
+# c_char_p results are copied into Python bytes (None for NULL) before the call returns.
+_declare("sms_response_msg", c_char_p, [_RESPONSE_PTR])
+_declare("sms_response_ext_msg", c_char_p, [_RESPONSE_PTR])
+_declare("sms_last_error_message", c_size_t, [_CHAR_PTR, c_size_t])
+_declare("sms_code_description", c_char_p, [c_int32])
+_declare("sms_is_success", c_int32, [c_int32])
+_declare("sms_version", c_char_p, [])
+# Exported only by test builds (cargo feature `test-panic`).
+HAS_TEST_PANIC = hasattr(_lib, "sms_test_arm_panic")
+if HAS_TEST_PANIC:
+    _declare("sms_test_arm_panic", None, [])
+
+
+# Typed calls, one per export.
+
+
+def last_error_message() -> str:
+    """The calling thread's last error message from the library."""
+    length = int(_lib.sms_last_error_message(None, 0))
+    buffer = ctypes.create_string_buffer(length + 1)
+    _lib.sms_last_error_message(buffer, len(buffer))
+    return buffer.value.decode("utf-8", errors="replace")
+
+
+def sign(
+    phone: bytes, code_type: int, random: bytes, ts: int, secret: bytes, out: CharBuffer
+) -> int:
+    return int(_lib.sms_sign(phone, code_type, random, ts, secret, out, len(out)))
+
+
+def send_code(
+    base_url: bytes,
+    user_domain: bytes,
+    secret: bytes,
+    international_code: bytes,
+    phone: bytes,
+    code_type: int,
+) -> int:
+    return int(
+        _lib.sms_send_code(base_url, user_domain, secret, international_code, phone, code_type)
+    )
+
+
+def client_new(base_url: bytes, user_domain: bytes, secret: bytes) -> tuple[int, ClientPtr]:
+    client = _CLIENT_PTR()
+    status = int(_lib.sms_client_new(base_url, user_domain, secret, byref(client)))
+    return status, client
+
+
+def client_free(client: ClientPtr) -> None:
+    _lib.sms_client_free(client)
+
+
+def client_set_timeouts(client: ClientPtr, connect_ms: int, total_ms: int) -> int:
+    return int(_lib.sms_client_set_timeouts(client, connect_ms, total_ms))
+
+
+def client_set_proxy(client: ClientPtr, proxy_url: bytes) -> int:
+    return int(_lib.sms_client_set_proxy(client, proxy_url))
+
+
+def client_add_ca_file(client: ClientPtr, pem_path: bytes) -> int:
+    return int(_lib.sms_client_add_ca_file(client, pem_path))
+
+
+def client_set_user_agent(client: ClientPtr, user_agent: bytes) -> int:
+    return int(_lib.sms_client_set_user_agent(client, user_agent))
+
+
+def client_set_language(client: ClientPtr, language: bytes) -> int:
+    return int(_lib.sms_client_set_language(client, language))
+
+
+def client_set_enterprise(client: ClientPtr, ssid: bytes, stid: bytes) -> int:
+    return int(_lib.sms_client_set_enterprise(client, ssid, stid))
+
+
+def client_set_clock_offset_ms(client: ClientPtr, offset_ms: int) -> int:
+    return int(_lib.sms_client_set_clock_offset_ms(client, offset_ms))
+
+
+def client_set_resend_guard_ms(client: ClientPtr, interval_ms: int) -> int:
+    return int(_lib.sms_client_set_resend_guard_ms(client, interval_ms))
+
+
+def client_send(
+    client: ClientPtr, international_code: bytes, phone: bytes, code_type: int
+) -> tuple[int, ResponsePtr]:
+    response = _RESPONSE_PTR()
+    code = int(_lib.sms_client_send(client, international_code, phone, code_type, byref(response)))
+    return code, response
+
+
+def response_free(response: ResponsePtr) -> None:
+    _lib.sms_response_free(response)
+
+
+def response_code(response: ResponsePtr) -> int:
+    return int(_lib.sms_response_code(response))
+
+
+def response_http_status(response: ResponsePtr) -> int:
+    return int(_lib.sms_response_http_status(response))
+
+
+def response_clock_skew_ms(response: ResponsePtr) -> int:
+    return int(_lib.sms_response_clock_skew_ms(response))
+
+
+def response_msg(response: ResponsePtr) -> bytes | None:
+    value: bytes | None = _lib.sms_response_msg(response)
+    return value
+
+
+def response_ext_msg(response: ResponsePtr) -> bytes | None:
+    value: bytes | None = _lib.sms_response_ext_msg(response)
+    return value
+
+
+def code_description(code: int) -> str:
+    value: bytes = _lib.sms_code_description(code)
+    return value.decode("utf-8", errors="replace")
+
+
+def is_success(code: int) -> bool:
+    return int(_lib.sms_is_success(code)) == 1
+
+
+def version() -> str:
+    value: bytes = _lib.sms_version()
+    return value.decode("utf-8", errors="replace")
+
+
+def arm_test_panic() -> None:
+    """Test builds only: the next export called panics inside the library's boundary."""
+    if not HAS_TEST_PANIC:
+        raise RuntimeError(f"{LIBRARY_PATH} is not a test-panic build")
+    _lib.sms_test_arm_panic()

@@ -1,0 +1,123 @@
+"""Which library is loaded (bundled, or SMSCODE_LIBRARY), and the caught-panic status.
+
+Each case runs in a fresh interpreter, since the library is loaded once at import.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import smscode
+from smscode import _native
+
+from .support import REPO
+
+
+def run_python(code: str, library: str | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SMSCODE_LIBRARY"}
+    if library is not None:
+        env["SMSCODE_LIBRARY"] = library
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_bundled_library_sits_next_to_the_package() -> None:
+    package_dir = Path(smscode.__file__).resolve().parent
+    assert package_dir / _native.library_file_name() == _native.LIBRARY_PATH
+
+
+def test_bundled_library_loads_without_the_override() -> None:
+    result = run_python("from smscode import _native; print(_native.LIBRARY_PATH)", None)
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).parent == Path(smscode.__file__).resolve().parent
+
+
+def test_override_loads_the_named_library(tmp_path: Path) -> None:
+    # A copy elsewhere proves the override, not the bundled file, is what is loaded.
+    copy = tmp_path / "libsmscode-copy.so"
+    copy.write_bytes(_native.LIBRARY_PATH.read_bytes())
+    code = (
+        "import smscode; from smscode import _native\n"
+        "print(_native.LIBRARY_PATH)\n"
+        "print(smscode.sign('13800138000', 3, '76a6L647F02CAoN9', 1744773894369,"
+        " '57Fk69oYgbs2aWWN362NtZwYB2RqKNqQ7yZESnF5VM33'))\n"
+    )
+    result = run_python(code, str(copy))
+    assert result.returncode == 0, result.stderr
+    path, signature = result.stdout.split()
+    assert Path(path) == copy
+    assert signature == "adf0cd13e4a086f78577ca284df28a5382a7af36e011e1aec6375a0a615fb891"
+    # The copy is mapped into the child process, not the bundled library.
+    maps_code = "from smscode import _native\nprint(open('/proc/self/maps').read())\n"
+    maps = run_python(maps_code, str(copy)).stdout
+    assert str(copy) in maps
+    assert str(_native.LIBRARY_PATH) not in maps
+
+
+def test_override_to_a_missing_file_fails_clearly(tmp_path: Path) -> None:
+    missing = tmp_path / "nope" / "libsmscode.so"
+    result = run_python("import smscode", str(missing))
+    assert result.returncode != 0
+    assert "ImportError" in result.stderr
+    assert "SMSCODE_LIBRARY" in result.stderr
+    assert str(missing) in result.stderr
+
+
+def panic_library_path() -> str:
+    """The test-panic build (test.sh builds it into target/test-panic)."""
+    path = os.environ.get("SMSCODE_TEST_PANIC_LIBRARY") or str(
+        REPO / "target" / "test-panic" / "release" / _native.library_file_name()
+    )
+    if not Path(path).is_file():
+        pytest.fail(
+            f"no test-panic library at {path}: build it with `cargo build --release -p smscode"
+            " --features test-panic --target-dir target/test-panic` (test.sh does)"
+        )
+    return path
+
+
+def test_caught_panic_is_an_internal_error() -> None:
+    code = """
+import smscode
+from smscode import _native
+assert _native.HAS_TEST_PANIC
+args = ('13800138000', 3, '76a6L647F02CAoN9', 1744773894369, 'secret')
+_native.arm_test_panic()
+try:
+    smscode.sign(*args)
+except smscode.SmsInternalError as error:
+    assert error.status is smscode.Status.INTERNAL, error.status
+    assert not isinstance(error, ValueError)
+    print('sign:', error.message)
+else:
+    raise SystemExit('no SmsInternalError')
+# The process lives on and the library still works.
+assert len(smscode.sign(*args)) == 64
+client = smscode.Client('http://127.0.0.1:1', 'demo', 'secret')
+_native.arm_test_panic()
+try:
+    client.send_code('+86', '13800138000', 1)
+except smscode.SmsInternalError as error:
+    print('send:', error.message)
+else:
+    raise SystemExit('no SmsInternalError from send')
+assert client.send_code('+86', '', 1).code == 5021
+client.close()
+print('ok')
+"""
+    result = run_python(code, panic_library_path())
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "ok"
+    assert "sign: sms_sign: internal error" in lines[0]
+    assert "send: sms_client_send: internal error" in lines[1]
+
+
+def test_release_library_has_no_panic_hook() -> None:
+    assert not _native.HAS_TEST_PANIC
