@@ -121,7 +121,8 @@ echo "emulators: $SMSCODE_TEST_EMU $SMSCODE_TEST_EMU_FREE $SMSCODE_TEST_EMU_TLS"
 run_test() { # NAME COMMAND...
   local name=$1; shift
   echo "=== $name"
-  "$@" >"$run/$name.stdout" 2>"$run/$name.stderr"
+  # A library that ignored its timeouts would hang on the hang fault: bound every run.
+  timeout -k 10 300 "$@" >"$run/$name.stdout" 2>"$run/$name.stderr"
   local status=$?
   cat "$run/$name.stdout"
   local result

@@ -8,7 +8,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -127,6 +130,148 @@ static void faults(void) {
     sms_client_free(client);
 }
 
+/* A loopback listener; writes its port. */
+static int listen_loopback(int backlog, int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, backlog) != 0 ||
+        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    *port = ntohs(addr.sin_port);
+    return fd;
+}
+
+static void connect_timeout(void) {
+    section("faults: the connect timeout");
+    /* A listener whose accept queue is full drops further SYNs: connecting hangs. */
+    int port = 0;
+    int listener = listen_loopback(0, &port);
+    CHECK(listener >= 0);
+    if (listener < 0) return;
+    int fillers[4];
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons((uint16_t)port);
+    for (int i = 0; i < 4; i++) {
+        fillers[i] = socket(AF_INET, SOCK_STREAM, 0);
+        fcntl(fillers[i], F_SETFL, O_NONBLOCK);
+        connect(fillers[i], (struct sockaddr *)&addr, sizeof addr);
+    }
+    char base[64];
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
+    SmsClient *client = new_client(base, "demo", "demo-secret");
+    /* The connect timeout (1 s) ends it, well before the total timeout (4 s)... */
+    CHECK_EQ(sms_client_set_timeouts(client, 1000, 4000), SMS_OK);
+    double start = now_seconds();
+    CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_TIMEOUT);
+    double elapsed = now_seconds() - start;
+    CHECK_LAST_ERROR_HAS("connect");
+    if (!under_valgrind()) {
+        CHECKF(elapsed >= 0.8 && elapsed <= 1.2, "connect timeout 1 s took %.2f s", elapsed);
+    }
+    /* ...and the total timeout bounds the connect too. */
+    CHECK_EQ(sms_client_set_timeouts(client, 5000, 1500), SMS_OK);
+    start = now_seconds();
+    CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_TIMEOUT);
+    elapsed = now_seconds() - start;
+    if (!under_valgrind()) {
+        CHECKF(elapsed >= 1.2 && elapsed <= 1.8, "total timeout 1.5 s took %.2f s", elapsed);
+    }
+    sms_client_free(client);
+    for (int i = 0; i < 4; i++) close(fillers[i]);
+    close(listener);
+}
+
+/* A fake proxy: accepts one connection, records the request line, closes. */
+struct fake_proxy {
+    int listener;
+    char request_line[256];
+};
+
+static void *fake_proxy_serve(void *arg) {
+    struct fake_proxy *proxy = arg;
+    /* Give up after 5 s, so a client that never comes cannot hang the test. */
+    struct pollfd ready = {proxy->listener, POLLIN, 0};
+    if (poll(&ready, 1, 5000) != 1) return NULL;
+    int fd = accept(proxy->listener, NULL, NULL);
+    if (fd < 0) return NULL;
+    size_t used = 0;
+    while (used < sizeof proxy->request_line - 1) {
+        ssize_t got = read(fd, proxy->request_line + used, sizeof proxy->request_line - 1 - used);
+        if (got <= 0) break;
+        used += (size_t)got;
+        if (memchr(proxy->request_line, '\n', used) != NULL) break;
+    }
+    proxy->request_line[used] = '\0';
+    char *end = strpbrk(proxy->request_line, "\r\n");
+    if (end != NULL) *end = '\0';
+    close(fd);
+    return NULL;
+}
+
+static void proxy(void) {
+    section("faults: the proxy is used, and only when set");
+    char refused[64];
+    snprintf(refused, sizeof refused, "http://127.0.0.1:%d", refused_port());
+    SmsClient *client = new_client(url, "demo", "demo-secret");
+    if (client == NULL) return;
+    CHECK_EQ(sms_client_set_proxy(client, refused), SMS_OK);
+    CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_NETWORK);
+    CHECK_LAST_ERROR_HAS("network");
+
+    /* The request goes to the proxy, as a tunnel to the emulator. */
+    struct fake_proxy fake;
+    memset(&fake, 0, sizeof fake);
+    int port = 0;
+    fake.listener = listen_loopback(4, &port);
+    CHECK(fake.listener >= 0);
+    if (fake.listener >= 0) {
+        pthread_t thread;
+        CHECK_EQ(pthread_create(&thread, NULL, fake_proxy_serve, &fake), 0);
+        char proxy_url[64];
+        snprintf(proxy_url, sizeof proxy_url, "http://127.0.0.1:%d", port);
+        CHECK_EQ(sms_client_set_proxy(client, proxy_url), SMS_OK);
+        CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_NETWORK);
+        pthread_join(thread, NULL);
+        close(fake.listener);
+        char expected[128];
+        snprintf(expected, sizeof expected, "CONNECT %s ", url + strlen("http://"));
+        CHECKF(strncmp(fake.request_line, expected, strlen(expected)) == 0,
+               "the proxy saw \"%s\"", fake.request_line);
+    }
+
+    /* "" removes it. */
+    CHECK_EQ(sms_client_set_proxy(client, ""), SMS_OK);
+    char phone[32];
+    next_phone(phone, sizeof phone);
+    CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), 200);
+    sms_client_free(client);
+
+    /* Proxy environment variables are never read. */
+    const char *names[] = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
+                           "ALL_PROXY", "all_proxy"};
+    size_t count = sizeof names / sizeof names[0];
+    for (size_t i = 0; i < count; i++) setenv(names[i], refused, 1);
+    client = new_client(url, "demo", "demo-secret");
+    next_phone(phone, sizeof phone);
+    CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), 200);
+    sms_client_free(client);
+    /* A base not used before, so the one-call form builds a new shared client now. */
+    char fresh_base[128];
+    snprintf(fresh_base, sizeof fresh_base, "%s/", url);
+    next_phone(phone, sizeof phone);
+    CHECK_EQ(sms_send_code(fresh_base, "demo", "demo-secret", "+86", phone, 2), 200);
+    for (size_t i = 0; i < count; i++) unsetenv(names[i]);
+}
+
 static void tls(void) {
     section("tls: untrusted certificate, then trusted through a CA file");
     const char *tls_url = require_env("SMSCODE_TEST_EMU_TLS");
@@ -168,6 +313,8 @@ void test_faults(void) {
     url = require_env("SMSCODE_TEST_EMU_FREE");
     if (url == NULL) return;
     faults();
+    connect_timeout();
+    proxy();
 }
 
 void test_tls(void) {
