@@ -18,8 +18,8 @@ void check_recordf(int ok, const char *file, int line, const char *what, const c
 #define CHECK(cond) check_record(!!(cond), __FILE__, __LINE__, #cond, NULL)
 #define CHECKF(cond, ...) check_recordf(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
 /* Integer equality, printing both values and the thread's last error on failure. */
-#define CHECK_EQ(actual, expected) check_eq((long long)(actual), (long long)(expected), \
-                                            __FILE__, __LINE__, #actual, #expected)
+#define CHECK_EQ(actual, expected) \
+  check_eq((long long)(actual), (long long)(expected), __FILE__, __LINE__, #actual, #expected)
 void check_eq(long long actual, long long expected, const char *file, int line,
               const char *actual_text, const char *expected_text);
 /* String equality; a NULL actual string is a failure. */
@@ -55,8 +55,8 @@ void next_phone(char *out, size_t out_len);
 
 /* One HTTP/1.1 request to a plain http:// emulator over a socket.
  * Returns the HTTP status (or -1) and copies the body into `body` (may be NULL). */
-int emu_request(const char *base_url, const char *method, const char *path,
-                const char *json_body, char *body, size_t body_len);
+int emu_request(const char *base_url, const char *method, const char *path, const char *json_body,
+                char *body, size_t body_len);
 /* POST /emulator/v1/reset; records a check. */
 void emu_reset(const char *base_url);
 /* Arms one fault (`kind`, `count` requests, `delay_ms`); records a check. */

@@ -6,6 +6,7 @@
 #   3. test_panic against the test-panic build (target/test-panic), with sanitizers
 #   4. test_abi built without sanitizers under valgrind memcheck (smaller load)
 #   5. the secret marker appears in no output and no emulator log
+# Plus: the sources are clang-format clean and compile with -Wall -Wextra -Werror -pedantic.
 # Env: SMSCODE_LIB_DIR (default target/release), SMSCODE_EMULATOR (default
 # target/release/smscode-emulator); both are built with cargo when missing.
 # Prints "N passed, N failed" last; exits non-zero on any failure.
@@ -33,11 +34,20 @@ missing=()
 command -v gcc >/dev/null || missing+=(gcc)
 command -v g++ >/dev/null || missing+=(g++)
 command -v valgrind >/dev/null || missing+=(valgrind)
+command -v clang-format >/dev/null || missing+=(clang-format)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" \
     || { fail "cannot install ${missing[*]}"; finish; }
+fi
+
+# --- format (clang-format, style in .clang-format) -------------------------------------------
+if clang-format --style="file:$here/.clang-format" --dry-run --Werror \
+     "$here"/*.c "$here"/*.h "$here"/*.cpp; then
+  pass
+else
+  fail "clang-format: run clang-format --style=file:tests/c/.clang-format -i tests/c/*.{c,h,cpp}"
 fi
 
 # --- the library, the emulator and the test-panic build --------------------------------

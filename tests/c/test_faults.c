@@ -21,302 +21,300 @@
 static const char *url;
 
 static SmsClient *fault_client(void) {
-    SmsClient *client = new_client(url, "demo", "demo-secret");
-    if (client != NULL) CHECK_EQ(sms_client_set_timeouts(client, 2000, TOTAL_TIMEOUT_MS), SMS_OK);
-    return client;
+  SmsClient *client = new_client(url, "demo", "demo-secret");
+  if (client != NULL) CHECK_EQ(sms_client_set_timeouts(client, 2000, TOTAL_TIMEOUT_MS), SMS_OK);
+  return client;
 }
 
 /* Arms `kind`, sends once, and checks the status, the message and that no code was
  * issued and no response written. Returns the elapsed seconds. */
 static double fault_send(const char *kind, int delay_ms, int32_t want, const char *needle,
                          int line) {
-    SmsClient *client = fault_client();
-    if (client == NULL) return 0;
-    char phone[32];
-    next_phone(phone, sizeof phone);
-    emu_fault(url, kind, 1, delay_ms);
-    static char dummy;
-    SmsResponse *const sentinel = (SmsResponse *)(void *)&dummy;
-    SmsResponse *response = sentinel;
-    double start = now_seconds();
-    int32_t code = sms_client_send(client, "+86", phone, SMS_CODE_TYPE_LOGIN, &response);
-    double elapsed = now_seconds() - start;
-    char what[64];
-    snprintf(what, sizeof what, "fault %s", kind);
-    check_eq(code, want, __FILE__, line, what, "expected status");
-    if (want < 0) {
-        check_recordf(response == sentinel, __FILE__, line, what, "response written on failure");
-        check_last_error_has(needle, __FILE__, line);
-        check_last_error_has("sms_client_send", __FILE__, line);
-        check_eq(emu_code_count(url, phone), 0, __FILE__, line, what, "no code issued");
-    } else if (response != sentinel) {
-        sms_response_free(response);
-    }
-    sms_client_free(client);
-    printf("   %s: %d in %.2f s\n", kind, code, elapsed);
-    return elapsed;
+  SmsClient *client = fault_client();
+  if (client == NULL) return 0;
+  char phone[32];
+  next_phone(phone, sizeof phone);
+  emu_fault(url, kind, 1, delay_ms);
+  static char dummy;
+  SmsResponse *const sentinel = (SmsResponse *)(void *)&dummy;
+  SmsResponse *response = sentinel;
+  double start = now_seconds();
+  int32_t code = sms_client_send(client, "+86", phone, SMS_CODE_TYPE_LOGIN, &response);
+  double elapsed = now_seconds() - start;
+  char what[64];
+  snprintf(what, sizeof what, "fault %s", kind);
+  check_eq(code, want, __FILE__, line, what, "expected status");
+  if (want < 0) {
+    check_recordf(response == sentinel, __FILE__, line, what, "response written on failure");
+    check_last_error_has(needle, __FILE__, line);
+    check_last_error_has("sms_client_send", __FILE__, line);
+    check_eq(emu_code_count(url, phone), 0, __FILE__, line, what, "no code issued");
+  } else if (response != sentinel) {
+    sms_response_free(response);
+  }
+  sms_client_free(client);
+  printf("   %s: %d in %.2f s\n", kind, code, elapsed);
+  return elapsed;
 }
 
 static void check_within_timeout(double elapsed, const char *kind, int line) {
-    if (under_valgrind()) return; /* valgrind's slowdown makes timing meaningless */
-    double total = TOTAL_TIMEOUT_MS / 1000.0;
-    check_recordf(elapsed >= total * 0.8 && elapsed <= total * 1.2, __FILE__, line,
-                  "ends within the total timeout +-20%", "%s took %.2f s (timeout %.1f s)", kind,
-                  elapsed, total);
+  if (under_valgrind()) return; /* valgrind's slowdown makes timing meaningless */
+  double total = TOTAL_TIMEOUT_MS / 1000.0;
+  check_recordf(elapsed >= total * 0.8 && elapsed <= total * 1.2, __FILE__, line,
+                "ends within the total timeout +-20%", "%s took %.2f s (timeout %.1f s)", kind,
+                elapsed, total);
 }
 
 /* Listens on 127.0.0.1:1, the emulator's redirect target, to see whether it is contacted.
  * Returns -1 when the port cannot be bound (not root, or in use). */
 static int listen_on_redirect_target(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(1);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 4) != 0) {
-        close(fd);
-        return -1;
-    }
-    fcntl(fd, F_SETFL, O_NONBLOCK);
-    return fd;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(1);
+  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 4) != 0) {
+    close(fd);
+    return -1;
+  }
+  fcntl(fd, F_SETFL, O_NONBLOCK);
+  return fd;
 }
 
 static void faults(void) {
-    section("faults: each transport failure has its status");
-    emu_reset(url);
-    double elapsed = fault_send("hang", 0, SMS_ERR_TIMEOUT, "timed out", __LINE__);
-    check_within_timeout(elapsed, "hang", __LINE__);
-    elapsed = fault_send("slow_drip", 0, SMS_ERR_TIMEOUT, "timed out", __LINE__);
-    check_within_timeout(elapsed, "slow_drip", __LINE__);
-    fault_send("close", 0, SMS_ERR_NETWORK, "network", __LINE__);
-    fault_send("http500", 0, SMS_ERR_HTTP_STATUS, "500", __LINE__);
-    fault_send("not_json", 0, SMS_ERR_BAD_RESPONSE, "not JSON", __LINE__);
-    fault_send("huge_body", 0, SMS_ERR_BAD_RESPONSE, "65536", __LINE__);
-    fault_send("delay", 500, 200, "", __LINE__);
+  section("faults: each transport failure has its status");
+  emu_reset(url);
+  double elapsed = fault_send("hang", 0, SMS_ERR_TIMEOUT, "timed out", __LINE__);
+  check_within_timeout(elapsed, "hang", __LINE__);
+  elapsed = fault_send("slow_drip", 0, SMS_ERR_TIMEOUT, "timed out", __LINE__);
+  check_within_timeout(elapsed, "slow_drip", __LINE__);
+  fault_send("close", 0, SMS_ERR_NETWORK, "network", __LINE__);
+  fault_send("http500", 0, SMS_ERR_HTTP_STATUS, "500", __LINE__);
+  fault_send("not_json", 0, SMS_ERR_BAD_RESPONSE, "not JSON", __LINE__);
+  fault_send("huge_body", 0, SMS_ERR_BAD_RESPONSE, "65536", __LINE__);
+  fault_send("delay", 500, 200, "", __LINE__);
 
-    /* A redirect is never followed: its target (127.0.0.1:1) is never contacted. If it
-     * were followed, the send would end in TIMEOUT (our silent listener) or NETWORK. */
-    int listener = listen_on_redirect_target();
-    if (listener < 0) printf("   (cannot bind 127.0.0.1:1: relying on the status alone)\n");
-    fault_send("redirect", 0, SMS_ERR_HTTP_STATUS, "302", __LINE__);
-    if (listener >= 0) {
-        int accepted = accept(listener, NULL, NULL);
-        CHECKF(accepted < 0 && (errno == EAGAIN || errno == EWOULDBLOCK),
-               "the redirect target was contacted");
-        if (accepted >= 0) close(accepted);
-        close(listener);
-    }
+  /* A redirect is never followed: its target (127.0.0.1:1) is never contacted. If it
+   * were followed, the send would end in TIMEOUT (our silent listener) or NETWORK. */
+  int listener = listen_on_redirect_target();
+  if (listener < 0) printf("   (cannot bind 127.0.0.1:1: relying on the status alone)\n");
+  fault_send("redirect", 0, SMS_ERR_HTTP_STATUS, "302", __LINE__);
+  if (listener >= 0) {
+    int accepted = accept(listener, NULL, NULL);
+    CHECKF(accepted < 0 && (errno == EAGAIN || errno == EWOULDBLOCK),
+           "the redirect target was contacted");
+    if (accepted >= 0) close(accepted);
+    close(listener);
+  }
 
-    /* A refused port. */
-    char refused[64];
-    snprintf(refused, sizeof refused, "http://127.0.0.1:%d", refused_port());
-    SmsClient *client = new_client(refused, "demo", "demo-secret");
-    CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_NETWORK);
-    CHECK_LAST_ERROR_HAS("network");
-    sms_client_free(client);
+  /* A refused port. */
+  char refused[64];
+  snprintf(refused, sizeof refused, "http://127.0.0.1:%d", refused_port());
+  SmsClient *client = new_client(refused, "demo", "demo-secret");
+  CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_NETWORK);
+  CHECK_LAST_ERROR_HAS("network");
+  sms_client_free(client);
 
-    /* Faults are consumed: one client sees a fault, then a normal answer. */
-    client = fault_client();
-    char phone[32];
-    next_phone(phone, sizeof phone);
-    emu_fault(url, "http500", 1, 0);
-    CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), SMS_ERR_HTTP_STATUS);
-    CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), 200);
-    CHECK_EQ(emu_code_count(url, phone), 1);
-    sms_client_free(client);
+  /* Faults are consumed: one client sees a fault, then a normal answer. */
+  client = fault_client();
+  char phone[32];
+  next_phone(phone, sizeof phone);
+  emu_fault(url, "http500", 1, 0);
+  CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), SMS_ERR_HTTP_STATUS);
+  CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), 200);
+  CHECK_EQ(emu_code_count(url, phone), 1);
+  sms_client_free(client);
 }
 
 /* A loopback listener; writes its port. */
 static int listen_loopback(int backlog, int *port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, backlog) != 0 ||
-        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    *port = ntohs(addr.sin_port);
-    return fd;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, backlog) != 0 ||
+      getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  *port = ntohs(addr.sin_port);
+  return fd;
 }
 
 static void connect_timeout(void) {
-    section("faults: the connect timeout");
-    /* A listener whose accept queue is full drops further SYNs: connecting hangs. */
-    int port = 0;
-    int listener = listen_loopback(0, &port);
-    CHECK(listener >= 0);
-    if (listener < 0) return;
-    int fillers[4];
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons((uint16_t)port);
-    for (int i = 0; i < 4; i++) {
-        fillers[i] = socket(AF_INET, SOCK_STREAM, 0);
-        fcntl(fillers[i], F_SETFL, O_NONBLOCK);
-        connect(fillers[i], (struct sockaddr *)&addr, sizeof addr);
-    }
-    char base[64];
-    snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
-    SmsClient *client = new_client(base, "demo", "demo-secret");
-    /* The connect timeout (1 s) ends it, well before the total timeout (4 s)... */
-    CHECK_EQ(sms_client_set_timeouts(client, 1000, 4000), SMS_OK);
-    double start = now_seconds();
-    CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_TIMEOUT);
-    double elapsed = now_seconds() - start;
-    CHECK_LAST_ERROR_HAS("connect");
-    if (!under_valgrind()) {
-        CHECKF(elapsed >= 0.8 && elapsed <= 1.2, "connect timeout 1 s took %.2f s", elapsed);
-    }
-    /* ...and the total timeout bounds the connect too. */
-    CHECK_EQ(sms_client_set_timeouts(client, 5000, 1500), SMS_OK);
-    start = now_seconds();
-    CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_TIMEOUT);
-    elapsed = now_seconds() - start;
-    if (!under_valgrind()) {
-        CHECKF(elapsed >= 1.2 && elapsed <= 1.8, "total timeout 1.5 s took %.2f s", elapsed);
-    }
-    sms_client_free(client);
-    for (int i = 0; i < 4; i++) close(fillers[i]);
-    close(listener);
+  section("faults: the connect timeout");
+  /* A listener whose accept queue is full drops further SYNs: connecting hangs. */
+  int port = 0;
+  int listener = listen_loopback(0, &port);
+  CHECK(listener >= 0);
+  if (listener < 0) return;
+  int fillers[4];
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons((uint16_t)port);
+  for (int i = 0; i < 4; i++) {
+    fillers[i] = socket(AF_INET, SOCK_STREAM, 0);
+    fcntl(fillers[i], F_SETFL, O_NONBLOCK);
+    connect(fillers[i], (struct sockaddr *)&addr, sizeof addr);
+  }
+  char base[64];
+  snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
+  SmsClient *client = new_client(base, "demo", "demo-secret");
+  /* The connect timeout (1 s) ends it, well before the total timeout (4 s)... */
+  CHECK_EQ(sms_client_set_timeouts(client, 1000, 4000), SMS_OK);
+  double start = now_seconds();
+  CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_TIMEOUT);
+  double elapsed = now_seconds() - start;
+  CHECK_LAST_ERROR_HAS("connect");
+  if (!under_valgrind()) {
+    CHECKF(elapsed >= 0.8 && elapsed <= 1.2, "connect timeout 1 s took %.2f s", elapsed);
+  }
+  /* ...and the total timeout bounds the connect too. */
+  CHECK_EQ(sms_client_set_timeouts(client, 5000, 1500), SMS_OK);
+  start = now_seconds();
+  CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_TIMEOUT);
+  elapsed = now_seconds() - start;
+  if (!under_valgrind()) {
+    CHECKF(elapsed >= 1.2 && elapsed <= 1.8, "total timeout 1.5 s took %.2f s", elapsed);
+  }
+  sms_client_free(client);
+  for (int i = 0; i < 4; i++) close(fillers[i]);
+  close(listener);
 }
 
 /* A fake proxy: accepts one connection, records the request line, closes. */
 struct fake_proxy {
-    int listener;
-    char request_line[256];
+  int listener;
+  char request_line[256];
 };
 
 static void *fake_proxy_serve(void *arg) {
-    struct fake_proxy *proxy = arg;
-    /* Give up after 5 s, so a client that never comes cannot hang the test. */
-    struct pollfd ready = {proxy->listener, POLLIN, 0};
-    if (poll(&ready, 1, 5000) != 1) return NULL;
-    int fd = accept(proxy->listener, NULL, NULL);
-    if (fd < 0) return NULL;
-    size_t used = 0;
-    while (used < sizeof proxy->request_line - 1) {
-        ssize_t got = read(fd, proxy->request_line + used, sizeof proxy->request_line - 1 - used);
-        if (got <= 0) break;
-        used += (size_t)got;
-        if (memchr(proxy->request_line, '\n', used) != NULL) break;
-    }
-    proxy->request_line[used] = '\0';
-    char *end = strpbrk(proxy->request_line, "\r\n");
-    if (end != NULL) *end = '\0';
-    close(fd);
-    return NULL;
+  struct fake_proxy *proxy = arg;
+  /* Give up after 5 s, so a client that never comes cannot hang the test. */
+  struct pollfd ready = {proxy->listener, POLLIN, 0};
+  if (poll(&ready, 1, 5000) != 1) return NULL;
+  int fd = accept(proxy->listener, NULL, NULL);
+  if (fd < 0) return NULL;
+  size_t used = 0;
+  while (used < sizeof proxy->request_line - 1) {
+    ssize_t got = read(fd, proxy->request_line + used, sizeof proxy->request_line - 1 - used);
+    if (got <= 0) break;
+    used += (size_t)got;
+    if (memchr(proxy->request_line, '\n', used) != NULL) break;
+  }
+  proxy->request_line[used] = '\0';
+  char *end = strpbrk(proxy->request_line, "\r\n");
+  if (end != NULL) *end = '\0';
+  close(fd);
+  return NULL;
 }
 
 static void proxy(void) {
-    section("faults: the proxy is used, and only when set");
-    char refused[64];
-    snprintf(refused, sizeof refused, "http://127.0.0.1:%d", refused_port());
-    SmsClient *client = new_client(url, "demo", "demo-secret");
-    if (client == NULL) return;
-    CHECK_EQ(sms_client_set_proxy(client, refused), SMS_OK);
+  section("faults: the proxy is used, and only when set");
+  char refused[64];
+  snprintf(refused, sizeof refused, "http://127.0.0.1:%d", refused_port());
+  SmsClient *client = new_client(url, "demo", "demo-secret");
+  if (client == NULL) return;
+  CHECK_EQ(sms_client_set_proxy(client, refused), SMS_OK);
+  CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_NETWORK);
+  CHECK_LAST_ERROR_HAS("network");
+
+  /* The request goes to the proxy, as a tunnel to the emulator. */
+  struct fake_proxy fake;
+  memset(&fake, 0, sizeof fake);
+  int port = 0;
+  fake.listener = listen_loopback(4, &port);
+  CHECK(fake.listener >= 0);
+  if (fake.listener >= 0) {
+    pthread_t thread;
+    CHECK_EQ(pthread_create(&thread, NULL, fake_proxy_serve, &fake), 0);
+    char proxy_url[64];
+    snprintf(proxy_url, sizeof proxy_url, "http://127.0.0.1:%d", port);
+    CHECK_EQ(sms_client_set_proxy(client, proxy_url), SMS_OK);
     CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_NETWORK);
-    CHECK_LAST_ERROR_HAS("network");
+    pthread_join(thread, NULL);
+    close(fake.listener);
+    char expected[128];
+    snprintf(expected, sizeof expected, "CONNECT %s ", url + strlen("http://"));
+    CHECKF(strncmp(fake.request_line, expected, strlen(expected)) == 0, "the proxy saw \"%s\"",
+           fake.request_line);
+  }
 
-    /* The request goes to the proxy, as a tunnel to the emulator. */
-    struct fake_proxy fake;
-    memset(&fake, 0, sizeof fake);
-    int port = 0;
-    fake.listener = listen_loopback(4, &port);
-    CHECK(fake.listener >= 0);
-    if (fake.listener >= 0) {
-        pthread_t thread;
-        CHECK_EQ(pthread_create(&thread, NULL, fake_proxy_serve, &fake), 0);
-        char proxy_url[64];
-        snprintf(proxy_url, sizeof proxy_url, "http://127.0.0.1:%d", port);
-        CHECK_EQ(sms_client_set_proxy(client, proxy_url), SMS_OK);
-        CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_NETWORK);
-        pthread_join(thread, NULL);
-        close(fake.listener);
-        char expected[128];
-        snprintf(expected, sizeof expected, "CONNECT %s ", url + strlen("http://"));
-        CHECKF(strncmp(fake.request_line, expected, strlen(expected)) == 0,
-               "the proxy saw \"%s\"", fake.request_line);
-    }
+  /* "" removes it. */
+  CHECK_EQ(sms_client_set_proxy(client, ""), SMS_OK);
+  char phone[32];
+  next_phone(phone, sizeof phone);
+  CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), 200);
+  sms_client_free(client);
 
-    /* "" removes it. */
-    CHECK_EQ(sms_client_set_proxy(client, ""), SMS_OK);
-    char phone[32];
-    next_phone(phone, sizeof phone);
-    CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), 200);
-    sms_client_free(client);
-
-    /* Proxy environment variables are never read. */
-    const char *names[] = {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
-                           "ALL_PROXY", "all_proxy"};
-    size_t count = sizeof names / sizeof names[0];
-    for (size_t i = 0; i < count; i++) setenv(names[i], refused, 1);
-    client = new_client(url, "demo", "demo-secret");
-    next_phone(phone, sizeof phone);
-    CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), 200);
-    sms_client_free(client);
-    /* A base not used before, so the one-call form builds a new shared client now. */
-    char fresh_base[128];
-    snprintf(fresh_base, sizeof fresh_base, "%s/", url);
-    next_phone(phone, sizeof phone);
-    CHECK_EQ(sms_send_code(fresh_base, "demo", "demo-secret", "+86", phone, 2), 200);
-    for (size_t i = 0; i < count; i++) unsetenv(names[i]);
+  /* Proxy environment variables are never read. */
+  const char *names[] = {"HTTP_PROXY",  "http_proxy", "HTTPS_PROXY",
+                         "https_proxy", "ALL_PROXY",  "all_proxy"};
+  size_t count = sizeof names / sizeof names[0];
+  for (size_t i = 0; i < count; i++) setenv(names[i], refused, 1);
+  client = new_client(url, "demo", "demo-secret");
+  next_phone(phone, sizeof phone);
+  CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), 200);
+  sms_client_free(client);
+  /* A base not used before, so the one-call form builds a new shared client now. */
+  char fresh_base[128];
+  snprintf(fresh_base, sizeof fresh_base, "%s/", url);
+  next_phone(phone, sizeof phone);
+  CHECK_EQ(sms_send_code(fresh_base, "demo", "demo-secret", "+86", phone, 2), 200);
+  for (size_t i = 0; i < count; i++) unsetenv(names[i]);
 }
 
 static void tls(void) {
-    section("tls: untrusted certificate, then trusted through a CA file");
-    const char *tls_url = require_env("SMSCODE_TEST_EMU_TLS");
-    const char *cert = require_env("SMSCODE_TEST_TLS_CERT");
-    if (tls_url == NULL || cert == NULL) return;
-    char phone[32];
-    next_phone(phone, sizeof phone);
+  section("tls: untrusted certificate, then trusted through a CA file");
+  const char *tls_url = require_env("SMSCODE_TEST_EMU_TLS");
+  const char *cert = require_env("SMSCODE_TEST_TLS_CERT");
+  if (tls_url == NULL || cert == NULL) return;
+  char phone[32];
+  next_phone(phone, sizeof phone);
 
-    SmsClient *client = new_client(tls_url, "demo", "demo-secret");
-    if (client == NULL) return;
-    CHECK_EQ(sms_client_set_timeouts(client, 2000, 4000), SMS_OK);
-    CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), SMS_ERR_TLS);
-    CHECK_LAST_ERROR_HAS("TLS");
-    CHECK_EQ(sms_send_code(tls_url, "demo", "demo-secret", "+86", phone, 2), SMS_ERR_TLS);
+  SmsClient *client = new_client(tls_url, "demo", "demo-secret");
+  if (client == NULL) return;
+  CHECK_EQ(sms_client_set_timeouts(client, 2000, 4000), SMS_OK);
+  CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), SMS_ERR_TLS);
+  CHECK_LAST_ERROR_HAS("TLS");
+  CHECK_EQ(sms_send_code(tls_url, "demo", "demo-secret", "+86", phone, 2), SMS_ERR_TLS);
 
-    /* The same server, trusted through its certificate. */
-    CHECK_EQ(sms_client_add_ca_file(client, cert), SMS_OK);
-    SmsResponse *response = NULL;
-    CHECK_EQ(sms_client_send(client, "+86", phone, 2, &response), 200);
-    CHECK_EQ(sms_response_http_status(response), 200);
-    CHECK(sms_response_clock_skew_ms(response) != SMS_CLOCK_SKEW_UNKNOWN);
-    sms_response_free(response);
-    /* Adding it twice is fine. */
-    CHECK_EQ(sms_client_add_ca_file(client, cert), SMS_OK);
-    CHECK_EQ(sms_client_send(client, "+86", phone, 3, NULL), 200);
-    sms_client_free(client);
+  /* The same server, trusted through its certificate. */
+  CHECK_EQ(sms_client_add_ca_file(client, cert), SMS_OK);
+  SmsResponse *response = NULL;
+  CHECK_EQ(sms_client_send(client, "+86", phone, 2, &response), 200);
+  CHECK_EQ(sms_response_http_status(response), 200);
+  CHECK(sms_response_clock_skew_ms(response) != SMS_CLOCK_SKEW_UNKNOWN);
+  sms_response_free(response);
+  /* Adding it twice is fine. */
+  CHECK_EQ(sms_client_add_ca_file(client, cert), SMS_OK);
+  CHECK_EQ(sms_client_send(client, "+86", phone, 3, NULL), 200);
+  sms_client_free(client);
 
-    /* The certificate names localhost too. */
-    const char *port = strrchr(tls_url, ':');
-    char localhost_url[128];
-    snprintf(localhost_url, sizeof localhost_url, "https://localhost%s", port ? port : "");
-    client = new_client(localhost_url, "demo", "demo-secret");
-    CHECK_EQ(sms_client_add_ca_file(client, cert), SMS_OK);
-    CHECK_EQ(sms_client_send(client, "+86", phone, 4, NULL), 200);
-    sms_client_free(client);
+  /* The certificate names localhost too. */
+  const char *port = strrchr(tls_url, ':');
+  char localhost_url[128];
+  snprintf(localhost_url, sizeof localhost_url, "https://localhost%s", port ? port : "");
+  client = new_client(localhost_url, "demo", "demo-secret");
+  CHECK_EQ(sms_client_add_ca_file(client, cert), SMS_OK);
+  CHECK_EQ(sms_client_send(client, "+86", phone, 4, NULL), 200);
+  sms_client_free(client);
 }
 
 void test_faults(void) {
-    url = require_env("SMSCODE_TEST_EMU_FREE");
-    if (url == NULL) return;
-    faults();
-    connect_timeout();
-    proxy();
+  url = require_env("SMSCODE_TEST_EMU_FREE");
+  if (url == NULL) return;
+  faults();
+  connect_timeout();
+  proxy();
 }
 
-void test_tls(void) {
-    tls();
-}
+void test_tls(void) { tls(); }
