@@ -35,14 +35,18 @@ command -v gcc >/dev/null || missing+=(gcc)
 command -v g++ >/dev/null || missing+=(g++)
 command -v valgrind >/dev/null || missing+=(valgrind)
 command -v clang-format >/dev/null || missing+=(clang-format)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" \
-    || { fail "cannot install ${missing[*]}"; finish; }
+  if ! { $sudo_cmd apt-get update -qq &&
+         DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"; }; then
+    fail "cannot install ${missing[*]}"
+    finish
+  fi
 fi
 
-# --- format (clang-format, style in .clang-format) -------------------------------------------
+# --- format and lint: clang-format (style in .clang-format), shellcheck ------------------------
 if clang-format --style="file:$here/.clang-format" --dry-run --Werror \
      "$here"/*.c "$here"/*.h "$here"/*.cpp; then
   pass
@@ -50,8 +54,10 @@ else
   fail "clang-format: run clang-format --style=file:tests/c/.clang-format -i tests/c/*.{c,h,cpp}"
 fi
 
+if shellcheck "$here/test.sh"; then pass; else fail "shellcheck tests/c/test.sh"; fi
+
 # --- the library, the emulator and the test-panic build --------------------------------
-cd "$repo"
+cd "$repo" || exit 1
 if [ -z "${SMSCODE_LIB_DIR:-}" ]; then
   # Standalone: make sure the library is current (a no-op when it is).
   cargo build --release -p smscode -p smscode-emulator || { fail "cargo build"; finish; }
@@ -77,12 +83,12 @@ link_dir "$build/panic-lib" "$repo/target/test-panic/release/libsmscode.so"
 # --- compile -----------------------------------------------------------------------------
 warn=(-Wall -Wextra -Werror -pedantic)
 cflags=(-std=c11 "${warn[@]}" -g -O1 -I"$repo/include" -pthread)
-sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+sanitize=("-fsanitize=address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer)
 sources=("$here"/main.c "$here"/harness.c "$here"/test_sign.c "$here"/test_local.c
          "$here"/test_bad_input.c "$here"/test_last_error.c "$here"/test_send.c
          "$here"/test_faults.c "$here"/test_clock.c "$here"/test_secrets.c "$here"/test_load.c)
-link=(-L"$build/lib" -Wl,-rpath,"$build/lib" -lsmscode)
-panic_link=(-L"$build/panic-lib" -Wl,-rpath,"$build/panic-lib" -lsmscode)
+link=(-L"$build/lib" "-Wl,-rpath,$build/lib" -lsmscode)
+panic_link=(-L"$build/panic-lib" "-Wl,-rpath,$build/panic-lib" -lsmscode)
 
 compile() { # NAME COMMAND...
   local name=$1; shift
