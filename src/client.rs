@@ -52,7 +52,7 @@ pub struct SendResult {
     pub http_status: u16,
     /// Server clock (`Date` header) minus this client's clock (system clock plus the
     /// configured offset), in ms; `None` without a `Date` header. The header has
-    /// one-second resolution, so this is accurate to about a second.
+    /// one-second resolution (its middle is used), so this is accurate to about ±0.5 s.
     pub clock_skew_ms: Option<i64>,
 }
 
@@ -420,7 +420,8 @@ impl Transport {
             .and_then(|v| httpdate::parse_http_date(v).ok())
             .and_then(|date| date.duration_since(UNIX_EPOCH).ok())
             .and_then(|d| i64::try_from(d.as_millis()).ok())
-            .map(|server_ms| server_ms - received_ms);
+            // The header has one-second resolution: take the middle of that second.
+            .map(|server_ms| server_ms + 500 - received_ms);
         let body = response
             .body_mut()
             .with_config()
