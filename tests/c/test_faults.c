@@ -279,6 +279,8 @@ static void tls(void) {
   if (tls_url == NULL || cert == NULL) return;
   char phone[32];
   next_phone(phone, sizeof phone);
+  char url_https_to_plain[128];
+  snprintf(url_https_to_plain, sizeof url_https_to_plain, "https://%s", url + strlen("http://"));
 
   SmsClient *client = new_client(tls_url, "demo", "demo-secret");
   if (client == NULL) return;
@@ -299,6 +301,12 @@ static void tls(void) {
   CHECK_EQ(sms_client_send(client, "+86", phone, 3, NULL), 200);
   sms_client_free(client);
 
+  /* https:// to a plain HTTP server fails the handshake. */
+  CHECK_EQ(sms_client_new(url_https_to_plain, "demo", "demo-secret", &client), SMS_OK);
+  CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), SMS_ERR_TLS);
+  CHECK_LAST_ERROR_HAS("TLS");
+  sms_client_free(client);
+
   /* The certificate names localhost too. */
   const char *port = strrchr(tls_url, ':');
   char localhost_url[128];
@@ -317,4 +325,8 @@ void test_faults(void) {
   proxy();
 }
 
-void test_tls(void) { tls(); }
+void test_tls(void) {
+  url = require_env("SMSCODE_TEST_EMU_FREE");
+  if (url == NULL) return;
+  tls();
+}

@@ -3,6 +3,7 @@
  * through, and the enterprise codes (ssid/stid). */
 #include "harness.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -105,6 +106,48 @@ static void resend_guard(void) {
   sms_client_free(client);
 }
 
+struct guard_racer {
+  SmsClient *client;
+  const char *phone;
+  int32_t code;
+  int32_t http_status;
+};
+
+static void *guard_race(void *arg) {
+  struct guard_racer *racer = arg;
+  SmsResponse *response = NULL;
+  racer->code = sms_client_send(racer->client, "+86", racer->phone, 2, &response);
+  racer->http_status = sms_response_http_status(response);
+  sms_response_free(response);
+  return NULL;
+}
+
+static void resend_guard_race(void) {
+  section("send: threads racing through the resend guard: exactly one is sent");
+  SmsClient *client = new_client(url, "demo", "demo-secret");
+  if (client == NULL) return;
+  CHECK_EQ(sms_client_set_resend_guard_ms(client, 60000), SMS_OK);
+  char phone[32];
+  next_phone(phone, sizeof phone);
+  struct guard_racer racers[8];
+  pthread_t threads[8];
+  for (int i = 0; i < 8; i++) {
+    racers[i] = (struct guard_racer){client, phone, -1000, -1000};
+    CHECK_EQ(pthread_create(&threads[i], NULL, guard_race, &racers[i]), 0);
+  }
+  int sent = 0;
+  int guarded = 0;
+  for (int i = 0; i < 8; i++) {
+    pthread_join(threads[i], NULL);
+    if (racers[i].code == 200 && racers[i].http_status == 200) sent++;
+    if (racers[i].code == 5058 && racers[i].http_status == 0) guarded++;
+  }
+  CHECK_EQ(sent, 1);
+  CHECK_EQ(guarded, 7);
+  CHECK_EQ(emu_code_count(url, phone), 1);
+  sms_client_free(client);
+}
+
 struct enterprise_case {
   const char *ssid;
   const char *stid;
@@ -154,5 +197,6 @@ void test_send(void) {
   if (url == NULL) return;
   sent_and_details();
   resend_guard();
+  resend_guard_race();
   enterprise();
 }
