@@ -1,0 +1,270 @@
+package io.smscode
+
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertSame
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.io.TempDir
+import java.io.File
+import java.util.concurrent.TimeUnit
+import kotlin.math.abs
+
+/** `SmsClient` options and answers against the real emulator (default rate limits). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SmsClientTest {
+    private lateinit var emulator: Emulator
+    private lateinit var client: SmsClient
+
+    @BeforeAll
+    fun start() {
+        emulator = Emulator.start()
+    }
+
+    @AfterAll
+    fun stop() {
+        emulator.close()
+    }
+
+    @BeforeEach
+    fun newClient() {
+        emulator.reset()
+        client = SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
+    }
+
+    @AfterEach
+    fun closeClient() {
+        client.close()
+    }
+
+    @Test
+    fun `a sent code comes back with every field`() {
+        val phone = Phones.next()
+        val result = client.sendCode("+86", phone, CodeType.REGISTRATION)
+        assertEquals(200, result.code)
+        assertEquals(ServerCode.SENT, result.status)
+        assertTrue(result.ok)
+        assertFalse(result.answeredLocally)
+        assertEquals(200, result.httpStatus)
+        assertEquals("", result.msg)
+        assertNull(result.extMsg)
+        val skew = checkNotNull(result.clockSkewMs) { "no clock skew from a server that sends Date" }
+        assertTrue(abs(skew) < 5_000, "skew $skew ms against a local emulator")
+        assertEquals("SMS verification code sent", result.description)
+        assertEquals(1, emulator.codes(phone).size)
+    }
+
+    @Test
+    fun `the emulator's rate limit answers 5058 over HTTP`() {
+        val phone = Phones.next()
+        assertTrue(client.sendCode("+86", phone, CodeType.LOGIN).ok)
+        val limited = client.sendCode("+86", phone, CodeType.LOGIN)
+        assertEquals(5058, limited.code)
+        assertEquals(ServerCode.FREQUENCY_LIMIT, limited.status)
+        assertFalse(limited.ok)
+        assertEquals(200, limited.httpStatus)
+        assertEquals("SMS sending exceeds frequency limit", limited.msg)
+    }
+
+    @Test
+    fun `the resend guard answers 5058 locally for the same key only`() {
+        client.setResendGuardMs(60_000)
+        val phone = Phones.next()
+        assertTrue(client.sendCode("+86", phone, CodeType.LOGIN).ok)
+        val guarded = client.sendCode("+86", phone, CodeType.LOGIN)
+        assertEquals(5058, guarded.code)
+        assertEquals(0, guarded.httpStatus)
+        assertTrue(guarded.answeredLocally)
+        assertNull(guarded.msg)
+        assertNull(guarded.clockSkewMs)
+        // Another code type is another key: it goes to the server.
+        assertEquals(200, client.sendCode("+86", phone, CodeType.PASSWORD_RESET).code)
+        // Turned off, the same key reaches the server, whose own limit answers.
+        client.setResendGuardMs(0)
+        assertEquals(200, client.sendCode("+86", phone, CodeType.LOGIN).httpStatus)
+        assertEquals(1, emulator.codes(phone).count { it.getInt("codeType") == 2 })
+    }
+
+    @Test
+    fun `local validation answers with HTTP status 0`() {
+        emulator.armFault("close", count = 10)
+        for ((phone, code) in listOf("" to 5021, "12ab" to 5019, "123456789012345678901" to 5019)) {
+            val result = client.sendCode("+86", phone, CodeType.LOGIN)
+            assertEquals(code, result.code, phone)
+            assertEquals(0, result.httpStatus)
+            assertNull(result.msg)
+            assertNull(result.clockSkewMs)
+        }
+        assertEquals(5116, client.sendCode("", Phones.next(), CodeType.LOGIN).code)
+        SmsClient(emulator.baseUrl, "", Emulator.SECRET).use {
+            assertEquals(5023, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+        }
+    }
+
+    @Test
+    fun `bad sends are invalid arguments`() {
+        assertThrows<SmsException.InvalidArgument> { client.sendCode("86-1", Phones.next(), CodeType.LOGIN) }
+        assertThrows<SmsException.InvalidArgument> { client.sendCode("+86", Phones.next(), 0) }
+        SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, "").use {
+            assertThrows<SmsException.InvalidArgument> { it.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+        }
+    }
+
+    @Test
+    fun `server codes pass through with the server's msg`() {
+        SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, SENTINEL_SECRET).use { wrong ->
+            val result = wrong.sendCode("+86", Phones.next(), CodeType.LOGIN)
+            assertEquals(ServerCode.SIGNATURE_VERIFICATION_FAILED, result.status)
+            assertEquals("Signature verification failed", result.msg)
+            assertFalse(result.toString().contains(SENTINEL_SECRET))
+        }
+    }
+
+    @Test
+    fun `enterprise signature and template IDs are sent`() {
+        client.setEnterprise("sig-ok", "tpl-ok")
+        assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
+        client.setEnterprise("sig-acct2", "tpl-ok")
+        assertEquals(5126, client.sendCode("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
+        client.setEnterprise("sig-ok", null)
+        assertEquals(5118, client.sendCode("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
+        client.setEnterprise(null, "tpl-ok")
+        assertEquals(5117, client.sendCode("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
+        client.setEnterprise("", "")
+        assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
+    }
+
+    @Test
+    fun `a wrong clock is refused, measured, and corrected by the offset`() {
+        client.setClockOffsetMs(-3_600_000)
+        val refused = client.sendCode("+86", Phones.next(), CodeType.LOGIN)
+        assertEquals(ServerCode.TIMESTAMP_INCORRECT, refused.status)
+        val skew = checkNotNull(refused.clockSkewMs) { "no clock skew from a server that sends Date" }
+        assertTrue(abs(skew - 3_600_000) < 10_000, "skew $skew")
+        client.setClockOffsetMs(-3_600_000 + skew)
+        assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+        assertThrows<SmsException.InvalidArgument> { client.setClockOffsetMs(Long.MAX_VALUE) }
+    }
+
+    @Test
+    fun `timeouts must be positive 32-bit values`() {
+        assertThrows<SmsException.InvalidArgument> { client.setTimeouts(0, 1_000) }
+        assertThrows<SmsException.InvalidArgument> { client.setTimeouts(1_000, 0) }
+        assertThrows<SmsException.InvalidArgument> { client.setTimeouts(-1, 1_000) }
+        assertThrows<SmsException.InvalidArgument> { client.setTimeouts(1_000, 5_000_000_000) }
+        assertThrows<SmsException.InvalidArgument> { client.setResendGuardMs(-1) }
+        // A rejected setting leaves the client working.
+        assertSame(client, client.setTimeouts(2_000, 5_000))
+        assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+    }
+
+    @Test
+    fun `user agent and language reach the server through the proxy`() {
+        RecordingProxy().use { proxy ->
+            client.setProxy(proxy.url).setUserAgent("smscode-kotlin-test/1.0").setLanguage("de-DE")
+            assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+            val port = emulator.baseUrl.substringAfterLast(':')
+            assertTrue(proxy.proxyRequestLines.any { it.contains("127.0.0.1:$port") }, "${proxy.proxyRequestLines}")
+            val head = proxy.forwardedHeads.single()
+            assertTrue(head.contains("/v2/sms/enduserapi/v2/sendPhoneSmsCode"), head)
+            val headers = proxy.headers(head)
+            assertEquals("smscode-kotlin-test/1.0", headers["user-agent"], head)
+            assertEquals("de-DE", headers["x-q-language"], head)
+            assertFalse(head.contains(Emulator.SECRET), "the secret travels only inside the signature")
+
+            client.setLanguage(null)
+            assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+            assertEquals(null, proxy.headers(proxy.forwardedHeads.last())["x-q-language"])
+
+            // Without a proxy the request goes straight to the emulator.
+            client.setProxy(null)
+            assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+            assertEquals(2, proxy.forwardedHeads.size)
+        }
+    }
+
+    @Test
+    fun `the default user agent names smscode`() {
+        RecordingProxy().use { proxy ->
+            client.setProxy(proxy.url)
+            assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+            val headers = proxy.headers(proxy.forwardedHeads.single())
+            assertEquals("smscode/${SmsCode.libraryVersion()}", headers["user-agent"])
+        }
+    }
+
+    @Test
+    fun `bad option values are refused`() {
+        assertThrows<SmsException.InvalidArgument> { client.setProxy("::nonsense::") }
+        assertThrows<SmsException.InvalidArgument> { client.setUserAgent("line\nbreak") }
+        assertThrows<SmsException.InvalidArgument> { client.setUserAgent("x".repeat(257)) }
+        assertThrows<SmsException.InvalidArgument> { client.setLanguage("de\r\nX-Evil: 1") }
+        assertThrows<SmsException.InvalidArgument> { client.setEnterprise("s".repeat(257), "tpl-ok") }
+    }
+
+    @Test
+    fun `CA files must exist and hold certificates`(
+        @TempDir dir: File,
+    ) {
+        assertThrows<SmsException.InvalidArgument> { client.addCaFile(File(dir, "missing.pem")) }
+        val empty = File(dir, "empty.pem").apply { writeText("not a certificate\n") }
+        assertThrows<SmsException.InvalidArgument> { client.addCaFile(empty) }
+    }
+
+    @Test
+    fun `bad base URLs fail at construction`() {
+        assertThrows<SmsException.InsecureUrl> { SmsClient("http://example.com", "demo", "x") }
+        assertThrows<SmsException.InvalidArgument> { SmsClient("ftp://127.0.0.1/", "demo", "x") }
+        assertThrows<SmsException.InvalidArgument> { SmsClient("", "demo", "x") }
+        // Regions are accepted without touching the network.
+        SmsClient("eu", "demo", "x").close()
+    }
+
+    @Test
+    fun `toString never shows the secret`() {
+        SmsClient(emulator.baseUrl, "demo", SENTINEL_SECRET).use {
+            val text = it.toString()
+            assertTrue(text.contains("demo") && text.contains(emulator.baseUrl), text)
+            assertFalse(text.contains(SENTINEL_SECRET))
+            it.close()
+            assertFalse(it.toString().contains(SENTINEL_SECRET))
+        }
+    }
+
+    @Test
+    fun `close is idempotent and use after close is an IllegalStateException`() {
+        assertFalse(client.isClosed)
+        client.close()
+        client.close()
+        assertTrue(client.isClosed)
+        assertThrows<IllegalStateException> { client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+        assertThrows<IllegalStateException> { client.setTimeouts(1_000, 2_000) }
+        assertThrows<IllegalStateException> { client.setLanguage("en") }
+        assertTrue(client.toString().contains("closed=true"))
+    }
+
+    @Test
+    fun `close during a send lets the send finish, then frees`() {
+        RecordingProxy().use { proxy ->
+            client.setProxy(proxy.url)
+            emulator.armFault("delay", delayMs = 500)
+            var result: SendResult? = null
+            val sender = Thread { result = client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+            sender.start()
+            // The proxy has the request, so the send holds the handle while we close.
+            assertTrue(proxy.firstRequest.await(10, TimeUnit.SECONDS))
+            client.close()
+            assertTrue(client.isClosed)
+            sender.join(10_000)
+            assertEquals(200, result?.code)
+            assertThrows<IllegalStateException> { client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+        }
+    }
+}
