@@ -44,6 +44,13 @@ for file in "$lib_dir/$lib_file" "$emulator" "$panic_dir/$lib_file"; do
   [ -e "$file" ] || { echo "kotlin: missing $file" >&2; exit 1; }
 done
 
+# The scripts' own lint, where shellcheck is installed (Kotlin's lint, ktlint, runs in Maven).
+if command -v shellcheck >/dev/null 2>&1; then
+  shellcheck "$here/test.sh" "$here/android/build-jni-libs.sh"
+else
+  echo "kotlin: shellcheck not installed, shell scripts not linted"
+fi
+
 # Old reports would be counted below.
 rm -rf "$here/target/surefire-reports" "$here/target/surefire-reports-panic"
 
