@@ -35,7 +35,7 @@ def test_sign_does_not_leak() -> None:
     gc.collect()
     growth = rss_bytes() - before
     # 100,000 calls: a leak of even 64 bytes a call would be over 6 MiB.
-    assert growth < 4 * MIB, f"RSS grew {growth / MIB:.1f} MiB"
+    assert growth < 2 * MIB, f"RSS grew {growth / MIB:.1f} MiB"
 
 
 def test_sends_and_clients_do_not_leak(load_emulator: Emulator) -> None:
@@ -58,4 +58,4 @@ def test_sends_and_clients_do_not_leak(load_emulator: Emulator) -> None:
     gc.collect()
     growth = rss_bytes() - before
     # A leaked response, client or connection pool per call would exceed this bound.
-    assert growth < 8 * MIB, f"RSS grew {growth / MIB:.1f} MiB"
+    assert growth < 4 * MIB, f"RSS grew {growth / MIB:.1f} MiB"

@@ -6,6 +6,7 @@ Each case runs in a fresh interpreter, since the library is loaded once at impor
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,28 @@ print('ok')
 
 def test_release_library_has_no_panic_hook() -> None:
     assert not _native.HAS_TEST_PANIC
+
+
+def test_every_exported_function_is_declared() -> None:
+    # From the committed header: a new export must get argtypes/restype here too.
+    header = (REPO / "include" / "smscode.h").read_text()
+    names = set(re.findall(r"\b(sms_\w+)\(", header)) - {"sms_test_arm_panic"}
+    assert len(names) >= 23
+    for name in sorted(names):
+        function = getattr(_native._lib, name)
+        assert function.argtypes is not None, f"{name} has no argtypes"
+        assert name in _native.DECLARED, f"{name} is not declared in _native"
+
+
+def test_unclosed_clients_are_freed_quietly_at_exit() -> None:
+    code = (
+        "import smscode\n"
+        "client = smscode.Client('http://127.0.0.1:1', 'demo', 'secret')\n"
+        "cycle = smscode.Client('http://127.0.0.1:1', 'demo', 'secret')\n"
+        "cycle.self_reference = cycle\n"
+        "print('exiting')\n"
+    )
+    result = run_python(code, None)
+    assert result.returncode == 0
+    assert result.stdout == "exiting\n"
+    assert result.stderr == ""

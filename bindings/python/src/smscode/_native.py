@@ -81,10 +81,15 @@ LIBRARY_PATH: Path = _library_path()
 _lib = ctypes.CDLL(str(LIBRARY_PATH))
 
 
+#: The names of the declared exports (the tests compare them with include/smscode.h).
+DECLARED: set[str] = set()
+
+
 def _declare(name: str, restype: object, argtypes: list[object]) -> None:
     function = getattr(_lib, name)
     function.restype = restype
     function.argtypes = argtypes
+    DECLARED.add(name)
 
 
 _CLIENT_PTR = POINTER(SmsClient)
