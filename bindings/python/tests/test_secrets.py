@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import traceback
+from collections.abc import Callable
 
 import pytest
 
@@ -30,72 +31,39 @@ def test_repr_never_shows_the_secret(emulator: Emulator) -> None:
 
 
 def test_errors_never_show_the_secret(emulator: Emulator, tls_emulator: Emulator) -> None:
-    failures = []
+    failures: list[smscode.SmsError] = []
 
-    def expect(error_type: type[smscode.SmsError], call: object, *args: object) -> None:
-        assert callable(call)
+    def expect(error_type: type[smscode.SmsError], call: Callable[[], object]) -> None:
         with pytest.raises(error_type) as caught:
-            call(*args)
+            call()
         failures.append(caught.value)
 
-    secret = MARKER_SECRET
-    expect(smscode.SmsInvalidArgumentError, smscode.sign, "1", 9, "0123456789abcdef", 1, secret)
-    expect(smscode.SmsInvalidArgumentError, smscode.sign, "1", 1, "short", 1, secret)
-    expect(
-        smscode.SmsInvalidArgumentError, smscode.sign, "1", 1, "0123456789abcdef", 1, secret + "\0"
-    )
-    expect(
-        smscode.SmsInvalidArgumentError,
-        smscode.sign,
-        "1",
-        1,
-        "0123456789abcdef",
-        1,
-        secret + "\ud800",
-    )
-    expect(
-        smscode.SmsInvalidArgumentError,
-        smscode.send_code,
-        emulator.url,
-        MARKER_DOMAIN,
-        secret,
-        "86x",
-        "13800138000",
-        1,
-    )
+    secret, domain, random = MARKER_SECRET, MARKER_DOMAIN, "0123456789abcdef"
+    invalid = smscode.SmsInvalidArgumentError
+    expect(invalid, lambda: smscode.sign("1", 9, random, 1, secret))
+    expect(invalid, lambda: smscode.sign("1", 1, "short", 1, secret))
+    expect(invalid, lambda: smscode.sign("1", 1, random, 1, secret + "\0"))
+    expect(invalid, lambda: smscode.sign("1", 1, random, 1, secret + "\ud800"))
+    expect(invalid, lambda: smscode.send_code(emulator.url, domain, secret, "86x", "1", 1))
+    expect(invalid, lambda: smscode.Client("gopher://x", domain, secret))
     expect(
         smscode.SmsInsecureUrlError,
-        smscode.send_code,
-        "http://smscode-test.invalid",
-        MARKER_DOMAIN,
-        secret,
-        "+86",
-        "1",
-        1,
+        lambda: smscode.send_code("http://smscode-test.invalid", domain, secret, "+86", "1", 1),
     )
-    expect(
-        smscode.SmsNetworkError,
-        smscode.send_code,
-        f"http://127.0.0.1:{closed_port()}",
-        MARKER_DOMAIN,
-        secret,
-        "+86",
-        "1",
-        1,
-    )
-    expect(smscode.SmsInvalidArgumentError, smscode.Client, "gopher://x", MARKER_DOMAIN, secret)
-    with smscode.Client(emulator.url, MARKER_DOMAIN, secret, timeout_ms=800) as client:
+    dead = f"http://127.0.0.1:{closed_port()}"
+    expect(smscode.SmsNetworkError, lambda: smscode.send_code(dead, domain, secret, "+86", "1", 1))
+    with smscode.Client(emulator.url, domain, secret, timeout_ms=800) as client:
         emulator.arm_fault("hang")
-        expect(smscode.SmsTimeoutError, client.send_code, "+86", "13800138000", 1)
+        expect(smscode.SmsTimeoutError, lambda: client.send_code("+86", "13800138000", 1))
         emulator.arm_fault("not_json")
-        expect(smscode.SmsBadResponseError, client.send_code, "+86", "13800138000", 1)
-        expect(smscode.SmsInvalidArgumentError, client.set_user_agent, "bad\nagent")
-        # A server refusal raised on request.
+        expect(smscode.SmsBadResponseError, lambda: client.send_code("+86", "13800138000", 1))
+        expect(invalid, lambda: client.set_user_agent("bad\nagent"))
+        # A server refusal, raised on request.
         client.set_enterprise("sig-ok", None)
         result = client.send_code("+86", "13800138000", 1)
         expect(smscode.SmsServerError, result.raise_for_status)
-    with smscode.Client(tls_emulator.url, MARKER_DOMAIN, secret) as client:
-        expect(smscode.SmsTlsError, client.send_code, "+86", "13800138000", 1)
+    with smscode.Client(tls_emulator.url, domain, secret) as client:
+        expect(smscode.SmsTlsError, lambda: client.send_code("+86", "13800138000", 1))
     assert len(failures) == 13
     for error in failures:
         assert_hidden(error)

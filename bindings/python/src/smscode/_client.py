@@ -237,7 +237,9 @@ class Client:
         raise_for_native_status(status)
         self._handle = handle
         try:
-            self.set_timeouts(connect_timeout_ms, timeout_ms)
+            # Each setter rebuilds the native client: skip the ones left at their defaults.
+            if (connect_timeout_ms, timeout_ms) != (DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS):
+                self.set_timeouts(connect_timeout_ms, timeout_ms)
             if proxy is not None:
                 self.set_proxy(proxy)
             if ca_file is not None:
