@@ -496,3 +496,59 @@ fn random_is_fresh_for_every_request() {
         .collect();
     assert_eq!(randoms.len(), 3);
 }
+
+#[test]
+fn a_marker_secret_never_leaks() {
+    const MARKER: &str = "MARKER-5ecret-d41d8cd9";
+    let emu = emulator_with(|c| {
+        c.min_interval_secs = 0;
+        c.user_domains.insert("marked".into(), MARKER.into());
+    });
+    let builder =
+        Client::builder(&emu.base_url(), "marked", MARKER).timeout(Duration::from_millis(1200));
+    let client = builder.build().unwrap();
+    let mut seen = vec![format!("{builder:?}"), format!("{client:?}")];
+    let mut record = |outcome: Result<smscode::SendResult, smscode::Error>| match outcome {
+        Ok(result) => seen.push(format!("{result:?}")),
+        Err(error) => seen.push(format!("{error} {error:?}")),
+    };
+    record(client.send_code("+86", PHONE, CodeType::Login)); // success
+    record(client.send_code("+86", PHONE, CodeType::Login)); // a second success
+    record(client.send_code("+86", "bad", CodeType::Login)); // local 5019
+    record(client.send_code("+1234567", PHONE, CodeType::Login)); // invalid argument
+    for kind in [
+        FaultKind::Hang,
+        FaultKind::Close,
+        FaultKind::Http500,
+        FaultKind::NotJson,
+        FaultKind::HugeBody,
+        FaultKind::Redirect,
+    ] {
+        fault(&emu, kind);
+        record(client.send_code("+86", PHONE, CodeType::Login));
+    }
+    record(
+        Client::builder(&emu.base_url(), "marked", "wrong")
+            .build()
+            .unwrap()
+            .send_code("+86", PHONE, CodeType::Login),
+    );
+    record(
+        Client::builder("http://example.com", "marked", MARKER)
+            .build()
+            .map(|_| unreachable!()),
+    );
+    assert_eq!(seen.len(), 14);
+    for text in &seen {
+        assert!(!text.contains(MARKER), "secret leaked: {text}");
+    }
+    // The emulator accepted the signature, so the secret was used, not sent.
+    assert!(!emu.codes_for(PHONE).is_empty());
+}
+
+#[test]
+fn the_client_is_send_and_sync() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Client>();
+    shareable::<ClientBuilder>();
+}
