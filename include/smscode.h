@@ -7,8 +7,13 @@
  * status (sends return the server's code, >= 0, instead of SMS_OK). Strings are
  * NUL-terminated UTF-8 and are only read during the call. Out-parameters are
  * written only on success. Any function may be called from any thread (see
- * SmsClient for sharing a client); a panic inside the
- * library returns SMS_ERR_INTERNAL and never unwinds into the caller.
+ * SmsClient for sharing a client).
+ *
+ * A panic inside the library never unwinds into the caller: status-returning
+ * functions return SMS_ERR_INTERNAL; the others return a fallback (free functions
+ * do nothing and leak the object, sms_response_msg/_ext_msg NULL,
+ * sms_response_clock_skew_ms SMS_CLOCK_SKEW_UNKNOWN, sms_last_error_message 0,
+ * sms_code_description "Internal error", sms_is_success 0, sms_version "unknown").
  */
 
 #ifndef SMSCODE_H
