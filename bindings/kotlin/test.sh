@@ -51,6 +51,13 @@ else
   echo "kotlin: shellcheck not installed, shell scripts not linted"
 fi
 
+# Two runs in one work tree would share target/ (and count each other's reports): queue.
+mkdir -p "$here/target"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$here/target/.test.lock"
+  flock 9
+fi
+
 # Old reports would be counted below.
 rm -rf "$here/target/surefire-reports" "$here/target/surefire-reports-panic"
 

@@ -92,6 +92,8 @@ class Emulator private constructor(
                     .redirectError(ProcessBuilder.Redirect.appendTo(log))
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .start()
+            // Never leave an emulator behind, even when the test JVM dies early.
+            Runtime.getRuntime().addShutdownHook(Thread { process.destroyForcibly() })
             // Read only the first stdout line, with a deadline, then leave stdout alone
             // (nothing else is ever written to it).
             val reader = BufferedReader(InputStreamReader(process.inputStream, Charsets.UTF_8))
