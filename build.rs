@@ -6,11 +6,15 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
 
-    // libsmscode.so.<major> while the ABI is 0.x: the major is the ABI version.
-    let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    if target_os == "linux" || target_os == "android" {
-        let major = env!("CARGO_PKG_VERSION_MAJOR");
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsmscode.so.{major}");
+    // Linux: libsmscode.so.<major>, the ABI version (0 while the version is 0.x).
+    // Android packages libraries unversioned and wants the SONAME to equal the file name.
+    match std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default().as_str() {
+        "linux" => {
+            let major = env!("CARGO_PKG_VERSION_MAJOR");
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsmscode.so.{major}");
+        }
+        "android" => println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsmscode.so"),
+        _ => {}
     }
 
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
