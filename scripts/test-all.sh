@@ -33,6 +33,7 @@ stage "rust build" cargo build --release --workspace --locked
 # library provides it (scripts/install.sh); give the build tree the same name.
 ln -sf libsmscode.so target/release/libsmscode.so.0
 stage "header is committed as generated" scripts/check-header.sh
+stage "README C example" scripts/check-readme.sh
 stage "rust tests" cargo test --release --workspace --locked --no-fail-fast
 for script in tests/c/test.sh bindings/c/test.sh bindings/python/test.sh \
               bindings/kotlin/test.sh bindings/swift/test.sh; do
