@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 budget_bytes=${SMSCODE_SIZE_BUDGET:-2200000}
-cargo build --profile ship -p smscode --lib --locked --quiet
-lib=target/ship/libsmscode.so
+target_dir=${SMSCODE_SIZE_TARGET_DIR:-target}
+cargo build --profile ship -p smscode --lib --locked --quiet --target-dir "$target_dir"
+lib=$target_dir/ship/libsmscode.so
 size=$(stat -c %s "$lib")
 echo "shipped cdylib: $size bytes ($(( size / 1024 )) KiB), budget $budget_bytes bytes"
 if [ "$size" -gt "$budget_bytes" ]; then

@@ -4,7 +4,7 @@ set -euo pipefail
 declare -A package_of=(
   [gcc]=gcc [g++]=g++ [make]=make [cmake]=cmake [pkg-config]=pkg-config
   [valgrind]=valgrind [readelf]=binutils [nm]=binutils [curl]=curl
-  [python3]=python3 [mvn]=maven [java]=default-jdk-headless
+  [python3]=python3 [mvn]=maven [java]=default-jdk-headless [shellcheck]=shellcheck
 )
 missing=()
 for tool in "${!package_of[@]}"; do

@@ -5,7 +5,7 @@
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$repo"
+cd "$repo" || exit 1
 export SMSCODE_LIB_DIR="$repo/target/release"
 export SMSCODE_EMULATOR="$repo/target/release/smscode-emulator"
 
@@ -27,14 +27,36 @@ stage() {
 
 stage "system packages" scripts/ensure-packages.sh
 stage "rust format" cargo fmt --all --check
+stage "shell lint" shellcheck scripts/test-all.sh scripts/check-*.sh scripts/ensure-packages.sh scripts/install.sh .ci/run
 stage "rust lint" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "rust build" cargo build --release --workspace --locked
 # Programs linked with -lsmscode look for the SONAME at run time, as an installed
 # library provides it (scripts/install.sh); give the build tree the same name.
 ln -sf libsmscode.so target/release/libsmscode.so.0
+
+# The test-only build that can force a panic inside an export (cargo feature
+# `test-panic`), kept apart from the shipped library. Built in the same target dir,
+# so only the smscode crate itself compiles twice, then the shipped build is restored.
+export SMSCODE_PANIC_LIB_DIR="$repo/target/test-panic-lib"
+build_panic_variant() {
+  cargo build --release -p smscode --locked --features test-panic &&
+    mkdir -p "$SMSCODE_PANIC_LIB_DIR" &&
+    cp target/release/libsmscode.so "$SMSCODE_PANIC_LIB_DIR/libsmscode.so" &&
+    ln -sf libsmscode.so "$SMSCODE_PANIC_LIB_DIR/libsmscode.so.0" &&
+    cargo build --release -p smscode --locked
+}
+stage "test-panic build" build_panic_variant
 stage "header is committed as generated" scripts/check-header.sh
 stage "README C example" scripts/check-readme.sh
 stage "rust tests" cargo test --release --workspace --locked --no-fail-fast
+# The shipped library (ship profile: LTO, one codegen unit) takes minutes to build;
+# build it in its own target dir while the test stages below, which mostly wait on
+# sockets and timeouts, run. The size stage at the end waits for it.
+mkdir -p target
+cargo build --profile ship -p smscode --lib --locked --quiet --target-dir target/size \
+  > target/size-build.log 2>&1 &
+size_build=$!
+
 for script in tests/c/test.sh bindings/c/test.sh bindings/python/test.sh \
               bindings/kotlin/test.sh bindings/swift/test.sh; do
   if [ -x "$script" ]; then
@@ -44,7 +66,11 @@ for script in tests/c/test.sh bindings/c/test.sh bindings/python/test.sh \
     echo "=== $script: MISSING"
   fi
 done
-stage "size budget" scripts/check-size.sh
+size_budget() {
+  wait "$size_build" || { cat target/size-build.log; return 1; }
+  SMSCODE_SIZE_TARGET_DIR=target/size scripts/check-size.sh
+}
+stage "size budget" size_budget
 
 echo
 for name in "${failed[@]}"; do echo "  FAILED: $name"; done

@@ -66,9 +66,12 @@ lib_dir=${SMSCODE_LIB_DIR:-$repo/target/release}
 emulator=${SMSCODE_EMULATOR:-$repo/target/release/smscode-emulator}
 [ -f "$lib_dir/libsmscode.so" ] || cargo build --release -p smscode || { fail "cargo build -p smscode"; finish; }
 [ -x "$emulator" ] || cargo build --release -p smscode-emulator || { fail "cargo build -p smscode-emulator"; finish; }
-# A separate target dir, so the shipped library is never the panicking one.
-cargo build --release -p smscode --features test-panic --target-dir "$repo/target/test-panic" \
-  || { fail "cargo build --features test-panic"; finish; }
+panic_lib_dir=${SMSCODE_PANIC_LIB_DIR:-$repo/target/test-panic/release}
+if [ -z "${SMSCODE_PANIC_LIB_DIR:-}" ]; then
+  # A separate target dir, so the shipped library is never the panicking one.
+  cargo build --release -p smscode --features test-panic --target-dir "$repo/target/test-panic" \
+    || { fail "cargo build --features test-panic"; finish; }
+fi
 
 # The library's SONAME is libsmscode.so.0 but cargo writes only libsmscode.so: link
 # through a directory that has both names.
@@ -78,7 +81,7 @@ link_dir() { # DIR LIBRARY
   ln -sf "$2" "$1/libsmscode.so.0"
 }
 link_dir "$build/lib" "$lib_dir/libsmscode.so"
-link_dir "$build/panic-lib" "$repo/target/test-panic/release/libsmscode.so"
+link_dir "$build/panic-lib" "$panic_lib_dir/libsmscode.so"
 
 # --- compile -----------------------------------------------------------------------------
 warn=(-Wall -Wextra -Werror -pedantic)
