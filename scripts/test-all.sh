@@ -29,23 +29,23 @@ stage "system packages" scripts/ensure-packages.sh
 stage "rust format" cargo fmt --all --check
 stage "shell lint" shellcheck scripts/test-all.sh scripts/check-*.sh scripts/ensure-packages.sh scripts/install.sh .ci/run
 stage "rust lint" cargo clippy --workspace --all-targets --locked -- -D warnings
-stage "rust build" cargo build --release --workspace --locked
-# Programs linked with -lsmscode look for the SONAME at run time, as an installed
-# library provides it (scripts/install.sh); give the build tree the same name.
-ln -sf libsmscode.so target/release/libsmscode.so.0
-
 # The test-only build that can force a panic inside an export (cargo feature
-# `test-panic`), kept apart from the shipped library. Built in the same target dir,
-# so only the smscode crate itself compiles twice, then the shipped build is restored.
+# `test-panic`), kept apart from the shipped library: built first in the same target
+# dir (the dependencies are shared) and copied out; the workspace build below then
+# rebuilds the real library over it.
 export SMSCODE_PANIC_LIB_DIR="$repo/target/test-panic-lib"
+export SMSCODE_TEST_PANIC_LIBRARY="$SMSCODE_PANIC_LIB_DIR/libsmscode.so"
 build_panic_variant() {
   cargo build --release -p smscode --locked --features test-panic &&
     mkdir -p "$SMSCODE_PANIC_LIB_DIR" &&
     cp target/release/libsmscode.so "$SMSCODE_PANIC_LIB_DIR/libsmscode.so" &&
-    ln -sf libsmscode.so "$SMSCODE_PANIC_LIB_DIR/libsmscode.so.0" &&
-    cargo build --release -p smscode --locked
+    ln -sf libsmscode.so "$SMSCODE_PANIC_LIB_DIR/libsmscode.so.0"
 }
 stage "test-panic build" build_panic_variant
+stage "rust build" cargo build --release --workspace --locked
+# Programs linked with -lsmscode look for the SONAME at run time, as an installed
+# library provides it (scripts/install.sh); give the build tree the same name.
+ln -sf libsmscode.so target/release/libsmscode.so.0
 stage "header is committed as generated" scripts/check-header.sh
 stage "README C example" scripts/check-readme.sh
 stage "rust tests" cargo test --release --workspace --locked --no-fail-fast
