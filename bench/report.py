@@ -52,7 +52,6 @@ def main() -> None:
         line.split("=", 1) for line in (results / "machine.txt").read_text().splitlines()
     )
     load_start = (results / "load_start.txt").read_text().strip()
-    binding = (results / "binding.txt").read_text().strip()
     params = json.loads((results / "params.json").read_text())
 
     sign = json.loads((results / "sign_ship.json").read_text())
@@ -95,8 +94,7 @@ def main() -> None:
     curl_libs = [
         (name.removeprefix("dep:"), size, where)
         for name, (size, where) in sizes.items()
-        if name.startswith("dep:")
-        and re.match(r"dep:lib(curl|ssl|crypto)\.so", name)
+        if name.startswith("dep:") and re.match(r"dep:lib(curl|ssl|crypto)\.so", name)
     ]
     curl_total = sum(size for _, size, _ in curl_libs)
     curl_closure = [
@@ -185,12 +183,12 @@ def main() -> None:
     add("```")
     add("")
     add(
-        f"Server: the project's emulator (`target/release/smscode-emulator --min-interval-secs 0 "
-        f"--daily-limit 0 --quiet`), which checks every signature and timestamp: each of the "
-        f"requests below was answered with code 200, or the run would have stopped. "
-        f"The C programs link the library built with the shipping profile "
-        f"(`target/ship/libsmscode.so`); so does the Python binding "
-        f"(`SMSCODE_CARGO_PROFILE=ship pip install ./bindings/python`)."
+        "Server: the project's emulator (`target/release/smscode-emulator --min-interval-secs 0 "
+        "--daily-limit 0 --quiet`), which checks every signature and timestamp: each of the "
+        "requests below was answered with code 200, or the run would have stopped. "
+        "The C programs link the library built with the shipping profile "
+        "(`target/ship/libsmscode.so`); so does the Python binding "
+        "(`SMSCODE_CARGO_PROFILE=ship pip install ./bindings/python`)."
     )
     add("")
     add("## Machine")
@@ -229,16 +227,13 @@ def main() -> None:
     add("| --- | ---: | ---: | ---: |")
     rows = [
         ("`sms_sign` (the library)", "sms_sign_ns"),
-        ("C programmer: `snprintf` + OpenSSL `SHA256()` + `sprintf(\"%02x\")`", "c_snprintf_ns"),
+        ('C programmer: `snprintf` + OpenSSL `SHA256()` + `sprintf("%02x")`', "c_snprintf_ns"),
         ("OpenSSL `SHA256()` of the formatted message", "sha256_oneshot_ns"),
         ("OpenSSL EVP, context and `EVP_MD` reused", "sha256_evp_ns"),
         ("OpenSSL `SHA256_Init/Update/Final`", "sha256_lowlevel_ns"),
     ]
     for label, key in rows:
-        add(
-            f"| {label} | {sign[key]:.0f} | {sign_release[key]:.0f} | "
-            f"{sign[key] / limit:.2f}x |"
-        )
+        add(f"| {label} | {sign[key]:.0f} | {sign_release[key]:.0f} | {sign[key] / limit:.2f}x |")
     add("")
     add(
         f"The limit is the cheapest SHA-256 of the three ({limit_name}, {limit:.0f} ns). "
@@ -283,7 +278,7 @@ def main() -> None:
         )
     add("")
     add(
-        f"p50 of each round (µs): "
+        "p50 of each round (µs): "
         + "; ".join(
             f"{key} {', '.join(f'{v:.0f}' for v in lat[key]['p50_all'])}"
             for key, _ in labels
@@ -323,7 +318,9 @@ def main() -> None:
     add("| when | VmHWM | VmRSS |")
     add("| --- | ---: | ---: |")
     add(f"| start (before `sms_client_new`) | {rss['start_hwm_kib']} | {rss['start_rss_kib']} |")
-    add(f"| after {rss['warmup']:,} warm-up sends | {rss['warm_hwm_kib']} | {rss['warm_rss_kib']} |")
+    add(
+        f"| after {rss['warmup']:,} warm-up sends | {rss['warm_hwm_kib']} | {rss['warm_rss_kib']} |"
+    )
     add(f"| after {rss['sends']:,} more sends | {rss['end_hwm_kib']} | {rss['end_rss_kib']} |")
     add(f"| after `sms_client_free` | {rss['freed_hwm_kib']} | {rss['freed_rss_kib']} |")
     add("")
@@ -354,8 +351,8 @@ def main() -> None:
     )
     add("")
     add(
-        f"The smscode library brings its own HTTP client and TLS (rustls with ring, and the "
-        f"Mozilla roots); it needs only "
+        "The smscode library brings its own HTTP client and TLS (rustls with ring, and the "
+        "Mozilla roots); it needs only "
         + ", ".join(
             sorted(n.removeprefix("smscode_dep:") for n in sizes if n.startswith("smscode_dep:"))
         )
@@ -369,8 +366,7 @@ def main() -> None:
     add("")
     if criterion.exists():
         add(
-            "`cargo bench --bench core` (benches/core.rs), the median estimate; "
-            "no server involved."
+            "`cargo bench --bench core` (benches/core.rs), the median estimate; no server involved."
         )
         add("")
         add("| bench | time |")

@@ -10,6 +10,9 @@
 # apt-get when missing, and requests (+ bindings/python) into bench/.venv.
 # The server is the project's emulator (target/release/smscode-emulator) with rate
 # limiting off; it verifies every signature, and every request must be answered 200.
+#
+# Lint: shellcheck bench/run.sh; ruff check bench && ruff format --check bench;
+#       clang-format --style=file:bench/c/.clang-format --dry-run --Werror bench/c/*.[ch]
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
