@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
@@ -332,11 +332,11 @@ pub fn send_code(
 const MAX_SHARED_TRANSPORTS: usize = 16;
 
 fn shared_transport(base: &str) -> Result<Arc<Transport>, Error> {
-    static SHARED: Mutex<Option<HashMap<String, Arc<Transport>>>> = Mutex::new(None);
-    let mut shared = SHARED
+    static SHARED: LazyLock<Mutex<HashMap<String, Arc<Transport>>>> =
+        LazyLock::new(Default::default);
+    let mut map = SHARED
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let map = shared.get_or_insert_with(HashMap::new);
     if let Some(transport) = map.get(base) {
         return Ok(Arc::clone(transport));
     }
