@@ -8,7 +8,10 @@ fn main() {
 
     // Linux: libsmscode.so.<major>, the ABI version (0 while the version is 0.x).
     // Android packages libraries unversioned and wants the SONAME to equal the file name.
-    match std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default().as_str() {
+    match std::env::var("CARGO_CFG_TARGET_OS")
+        .unwrap_or_default()
+        .as_str()
+    {
         "linux" => {
             let major = env!("CARGO_PKG_VERSION_MAJOR");
             println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsmscode.so.{major}");
