@@ -10,6 +10,7 @@ use ureq::tls::{PemItem, RootCerts, TlsConfig};
 
 use crate::endpoint::{endpoint_url, request_url};
 use crate::error::{Error, Status};
+use crate::resolver::CachingResolver;
 use crate::response::{is_success, parse_body, MAX_BODY_BYTES};
 use crate::sign::{new_random, sign_into, CodeType, SIGNATURE_LEN};
 use crate::validate::{check_send, check_text, Rejection, CODE_FREQUENCY_LIMIT};
@@ -356,6 +357,9 @@ pub(crate) fn unix_ms_now() -> i64 {
     }
 }
 
+/// Idle keep-alive connections a client keeps (it talks to one host).
+const MAX_IDLE_CONNECTIONS: usize = 16;
+
 /// One HTTP agent (its connection pool) and the endpoint it posts to.
 struct Transport {
     agent: ureq::Agent,
@@ -391,6 +395,10 @@ impl Transport {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
+            // ureq keeps 3 idle connections per host by default: with more threads
+            // sending at once, the sends past the third opened new connections.
+            .max_idle_connections(MAX_IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             .timeout_connect(Some(options.connect_timeout))
             .timeout_global(Some(options.timeout))
             .proxy(proxy)
@@ -398,7 +406,11 @@ impl Transport {
             .tls_config(tls_config(&options.ca_files)?)
             .build();
         Ok(Transport {
-            agent: config.into(),
+            agent: ureq::Agent::with_parts(
+                config,
+                ureq::unversioned::transport::DefaultConnector::default(),
+                CachingResolver::default(),
+            ),
             endpoint,
             language: options.language.clone(),
         })

@@ -18,6 +18,7 @@ mod client;
 mod endpoint;
 mod error;
 pub mod ffi;
+mod resolver;
 mod response;
 mod sign;
 pub mod validate;
