@@ -53,6 +53,7 @@ def main() -> None:
     )
     load_start = (results / "load_start.txt").read_text().strip()
     params = json.loads((results / "params.json").read_text())
+    pinning = (results / "pinning.txt").read_text().strip()
 
     sign = json.loads((results / "sign_ship.json").read_text())
     sign_release = json.loads((results / "sign_release.json").read_text())
@@ -250,7 +251,13 @@ def main() -> None:
         f"{lat['smscode_c']['rounds']} interleaved rounds; the table shows the median "
         f"round. Each request: POST with the 7-parameter query string, a fresh random, "
         f"the current `ts`, the signature computed once per request (OpenSSL in C, "
-        f"`hashlib` in Python), and the JSON answer read."
+        f"`hashlib` in Python), and the JSON answer read. "
+        + (
+            f"Client and server run on one CPU (`{pinning}`, the server with "
+            "`taskset -a -p`): see the unpinned round below for why."
+            if pinning != "none"
+            else "Client and server were not pinned (no taskset, or one CPU)."
+        )
     )
     add("")
     add(
@@ -290,6 +297,38 @@ def main() -> None:
         "sensitive to other load on the machine than the latency."
     )
     add("")
+
+    unpinned = {
+        name: json.loads(path.read_text())
+        for name in ["smscode_c", "libcurl_c"]
+        if (path := results / f"unpinned_{name}.json").exists()
+    }
+    if unpinned:
+        add(
+            "Unpinned (one round before the others, the scheduler free to put client and "
+            "server on different CPUs):"
+        )
+        add("")
+        add("| client | p50 µs | p99 µs | client CPU µs per send |")
+        add("| --- | ---: | ---: | ---: |")
+        for name, label in [
+            ("smscode_c", "C: `sms_client_send` (ship)"),
+            ("libcurl_c", "C: libcurl"),
+        ]:
+            if name in unpinned:
+                u = unpinned[name]
+                add(
+                    f"| {label} | {fmt_us(u['p50_us'])} | {fmt_us(u['p99_us'])} | "
+                    f"{fmt_us(u['cpu_us'])} |"
+                )
+        add("")
+        add(
+            "On this VM a request that crosses CPUs wakes an idle vCPU on each hop, which "
+            "adds tens of µs to every client alike and hides what the clients themselves "
+            "cost; under other load the vCPUs are awake and the times drop back to about "
+            "the pinned ones. Hence the pinned rounds above."
+        )
+        add("")
 
     add("## 4. Throughput, threads sharing one client")
     add("")

@@ -37,6 +37,8 @@ printf '{"latency_n":%s,"latency_warmup":%s,"rounds":%s,"cli_n":%s,"threads_secs
   "$latency_n" "$latency_warmup" "$rounds" "$cli_n" "$threads_secs" >"$results/params.json"
 log "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 cut -d' ' -f1-3 /proc/loadavg >"$results/load_start.txt"
+# The code measured is the tree as the run starts (the builds come next).
+git describe --always --dirty --exclude '*' >"$results/commit.txt" 2>/dev/null || echo unknown >"$results/commit.txt"
 
 # --- tools (Debian packages, only when missing) ---------------------------------------
 missing=()
@@ -108,25 +110,48 @@ base=$(sed -n 's/^listening on //p' "$emulator_out" | head -n 1)
 [ -n "$base" ] || { log "the emulator did not start"; cat $build/emulator.log >&2; exit 1; }
 log "emulator at $base"
 
+# --- one core for the sequential measurements ----------------------------------------------
+# On this VM an idle vCPU takes tens of µs to wake, and a request that crosses cores
+# pays it twice, for every client alike: that swamps the clients' own cost. So the
+# sequential runs put the client and the server on one CPU (they take turns anyway);
+# one unpinned round is kept for comparison. The threaded runs use every core.
+last_cpu=$(($(nproc) - 1))
+pin=()
+pin_server() { :; }
+unpin_server() { :; }
+if command -v taskset >/dev/null && [ "$last_cpu" -gt 0 ]; then
+  pin=(taskset -c "$last_cpu")
+  pin_server() { taskset -a -p -c "$last_cpu" "$emulator_pid" >/dev/null; }
+  unpin_server() { taskset -a -p -c "0-$last_cpu" "$emulator_pid" >/dev/null; }
+fi
+echo "${pin[*]:-none}" >"$results/pinning.txt"
+
+# --- unpinned, for comparison: one round of the two C clients --------------------------------
+log "latency, unpinned ($latency_n sequential sends each)"
+"${ship_env[@]}" $build/send latency "$base" "$latency_n" "$latency_warmup" >"$results/unpinned_smscode_c.json"
+$build/libcurl latency "$base" "$latency_n" "$latency_warmup" >"$results/unpinned_libcurl_c.json"
+pin_server
+
 # --- 1. signing ---------------------------------------------------------------------------
 log "signing (best of $sign_runs runs of $sign_iterations calls)"
-"${ship_env[@]}" $build/sign "$sign_iterations" "$sign_runs" >"$results/sign_ship.json"
-"${release_env[@]}" $build/sign "$sign_iterations" "$sign_runs" >"$results/sign_release.json"
+"${pin[@]}" "${ship_env[@]}" $build/sign "$sign_iterations" "$sign_runs" >"$results/sign_ship.json"
+"${pin[@]}" "${release_env[@]}" $build/sign "$sign_iterations" "$sign_runs" >"$results/sign_release.json"
 
 # --- 2, 3. latency: rounds interleave the clients, so a noisy moment hits all alike -------
 for round in $(seq "$rounds"); do
   log "latency round $round/$rounds ($latency_n sequential sends each)"
-  "${ship_env[@]}" $build/send latency "$base" "$latency_n" "$latency_warmup" >>"$results/latency_smscode_c.jsonl"
-  "${release_env[@]}" $build/send latency "$base" "$latency_n" "$latency_warmup" >>"$results/latency_smscode_c_release.jsonl"
-  $build/libcurl latency "$base" "$latency_n" "$latency_warmup" >>"$results/latency_libcurl_c.jsonl"
-  $venv/bin/python bench/py/latency.py requests "$base" "$latency_n" "$latency_warmup" >>"$results/latency_python_requests.jsonl"
+  "${pin[@]}" "${ship_env[@]}" $build/send latency "$base" "$latency_n" "$latency_warmup" >>"$results/latency_smscode_c.jsonl"
+  "${pin[@]}" "${release_env[@]}" $build/send latency "$base" "$latency_n" "$latency_warmup" >>"$results/latency_smscode_c_release.jsonl"
+  "${pin[@]}" $build/libcurl latency "$base" "$latency_n" "$latency_warmup" >>"$results/latency_libcurl_c.jsonl"
+  "${pin[@]}" $venv/bin/python bench/py/latency.py requests "$base" "$latency_n" "$latency_warmup" >>"$results/latency_python_requests.jsonl"
   if [ "$binding" = installed ]; then
-    $venv/bin/python bench/py/latency.py binding "$base" "$latency_n" "$latency_warmup" >>"$results/latency_python_binding.jsonl"
+    "${pin[@]}" $venv/bin/python bench/py/latency.py binding "$base" "$latency_n" "$latency_warmup" >>"$results/latency_python_binding.jsonl"
   fi
-  $build/curl_cli "$base" "$cli_n" 5 >>"$results/latency_curl_cli.jsonl"
+  "${pin[@]}" $build/curl_cli "$base" "$cli_n" 5 >>"$results/latency_curl_cli.jsonl"
 done
 
 # --- 4. throughput: threads sharing one client (libcurl: one handle per thread) -------------
+unpin_server
 for threads in 1 2 4 8; do
   log "throughput with $threads threads (${threads_secs}s each)"
   "${ship_env[@]}" $build/send throughput "$base" "$threads" "$threads_secs" >>"$results/threads_smscode_c.jsonl"
@@ -135,7 +160,8 @@ done
 
 # --- 5. memory over many sends ----------------------------------------------------------------
 log "RSS over $rss_n sends"
-"${ship_env[@]}" $build/send rss "$base" "$rss_n" "$rss_warmup" >"$results/rss.json"
+pin_server
+"${pin[@]}" "${ship_env[@]}" $build/send rss "$base" "$rss_n" "$rss_warmup" >"$results/rss.json"
 grep -E '^Vm(HWM|RSS)' /proc/$emulator_pid/status >"$results/emulator_status.txt" || true
 
 kill $emulator_pid 2>/dev/null || true
@@ -182,7 +208,7 @@ fi
   echo "curl=$(curl --version | head -n 1)"
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "commit=$(cat "$results/commit.txt")"
 } >"$results/machine.txt"
 $venv/bin/python bench/report.py "$results" "$out_doc"
 log "wrote $out_doc"
