@@ -179,7 +179,7 @@ def main() -> None:
     add("")
     add("```sh")
     add("bench/run.sh            # from a fresh clone: installs what is missing, builds, measures,")
-    add("                        # rewrites docs/benchmarks.md (about 3-4 minutes once built)")
+    add("                        # rewrites docs/benchmarks.md (about 2 minutes once built)")
     add("cargo bench --bench core  # the Rust core alone (criterion)")
     add("```")
     add("")

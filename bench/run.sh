@@ -2,7 +2,7 @@
 # The comparison suite: smscode against what a user would write instead, side by side,
 # in one run, against one server on loopback. Writes docs/benchmarks.md.
 #
-#   bench/run.sh                 the recorded run (about 3-4 minutes once everything is built)
+#   bench/run.sh                 the recorded run (about 2 minutes once everything is built)
 #   BENCH_QUICK=1 bench/run.sh   smaller counts, to check the suite works (writes
 #                                bench/build/benchmarks-quick.md, not the doc)
 #
