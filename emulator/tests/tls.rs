@@ -23,10 +23,14 @@ fn tls_agent(pem: &[u8]) -> ureq::Agent {
 }
 
 fn start_tls() -> (smscode_emulator::RunningEmulator, std::path::PathBuf) {
+    // Tests run in parallel in one process, often in the same millisecond: a counter
+    // keeps their certificate files apart.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let path = std::env::temp_dir().join(format!(
-        "smscode-emu-tls-{}-{}.pem",
+        "smscode-emu-tls-{}-{}-{}.pem",
         std::process::id(),
-        now_ms()
+        now_ms(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     let emu = start(Config {
         tls: true,
