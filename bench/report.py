@@ -416,11 +416,7 @@ def main() -> None:
         ):
             add(f"| `{match.group(1)}` | {match.group(2)} |")
     else:
-        add(
-            "Not run here: the `[[bench]]` entry and the criterion dev-dependency are not in "
-            "Cargo.toml yet (see `bench/CARGO_TOML_SNIPPET.txt`). Then: "
-            "`cargo bench --bench core`."
-        )
+        add("Not run in this report: `cargo bench --bench core` runs them.")
     add("")
 
     findings = here / "findings.md"
