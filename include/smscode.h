@@ -9,6 +9,13 @@
  * written only on success. Any function may be called from any thread (see
  * SmsClient for sharing a client).
  *
+ * Two builds share this header. The default one has a built-in HTTPS transport
+ * (sms_client_send). The other (cargo feature `transport` off, for apps that send
+ * through the platform's own HTTP stack) has no HTTP or TLS code: every function
+ * still exists, those that need the built-in transport return SMS_ERR_UNSUPPORTED,
+ * and sms_client_prepare + sms_client_read_response do the send in two halves
+ * (both work in either build).
+ *
  * A panic inside the library never unwinds into the caller: status-returning
  * functions return SMS_ERR_INTERNAL; the others return a fallback (free functions
  * do nothing and leak the object, sms_response_msg/_ext_msg NULL,
@@ -78,6 +85,13 @@
 #define SMS_ERR_INSECURE_URL -10
 
 /**
+ * The call needs the library's built-in transport, which this build leaves out
+ * (a build for the platform's own HTTP stack): use `sms_client_prepare` and
+ * `sms_client_read_response`.
+ */
+#define SMS_ERR_UNSUPPORTED -11
+
+/**
  * A panic was caught at the C boundary (a bug in smscode); the process lives on.
  */
 #define SMS_ERR_INTERNAL -99
@@ -138,9 +152,23 @@
 typedef struct SmsClient SmsClient;
 
 /**
- * The answer to one send: an opaque handle from `sms_client_send`, owned by the
- * caller and released with `sms_response_free`. Immutable, so it may be read from
- * any thread.
+ * A signed request for the caller's HTTP stack: an opaque handle from
+ * `sms_client_prepare`, owned by the caller and released with `sms_request_free`.
+ * Immutable, so it may be read from any thread. Every string and the body belong
+ * to the request and stay valid until `sms_request_free`.
+ *
+ * Send it exactly as given: the method, the URL byte for byte (it is already
+ * percent-encoded: `+86` is `%2B86`), these headers (the HTTP stack adds its own,
+ * such as `Host`) and the body. Send it once: never retry it (a repeated send
+ * replaces the code the user is typing) and do not follow redirects (pass the 3xx
+ * answer to `sms_client_read_response`, which maps it as the built-in transport does).
+ */
+typedef struct SmsRequest SmsRequest;
+
+/**
+ * The answer to one send: an opaque handle from `sms_client_send` (or
+ * `sms_client_read_response`), owned by the caller and released with
+ * `sms_response_free`. Immutable, so it may be read from any thread.
  */
 typedef struct SmsResponse SmsResponse;
 
@@ -184,6 +212,8 @@ void sms_client_free(SmsClient *client);
 /**
  * Sets the connect timeout (DNS, TCP, TLS; default 10000 ms) and the total
  * timeout of one send, body included (default 20000 ms). Both must be > 0.
+ * Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (the
+ * platform's HTTP stack then has its own timeouts).
  *
  * # Safety
  * `client` is NULL or a live handle.
@@ -195,6 +225,8 @@ int32_t sms_client_set_timeouts(const SmsClient *client,
 /**
  * Sets an HTTP(S) proxy, e.g. `"http://proxy.example:3128"`; `""` removes it.
  * Environment variables such as `HTTPS_PROXY` are never read.
+ * Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (the
+ * platform's HTTP stack follows the system's proxy settings).
  *
  * # Safety
  * `client` is NULL or a live handle; `proxy_url` is NULL or NUL-terminated.
@@ -205,6 +237,8 @@ int32_t sms_client_set_proxy(const SmsClient *client, const char *proxy_url);
  * Trusts the certificates in a PEM file on top of the bundled Mozilla roots
  * (the same on every OS). May be called more than once. The file is read now:
  * a missing, unreadable or certificate-less file is `SMS_ERR_INVALID_ARGUMENT`.
+ * Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (the
+ * platform's HTTP stack decides what it trusts).
  *
  * # Safety
  * `client` is NULL or a live handle; `pem_path` is NULL or NUL-terminated.
@@ -268,6 +302,9 @@ int32_t sms_client_set_resend_guard_ms(const SmsClient *client, uint32_t interva
  * `sms_response_free`. On a negative status `*out_response` is left untouched.
  * Blocks until the answer; never retries. Thread-safe: many threads may send
  * through one client at once, and each gets its own response.
+ *
+ * Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (use
+ * `sms_client_prepare` and `sms_client_read_response`, which this calls internally).
  *
  * # Safety
  * `client` is NULL or a live handle; strings are NULL or NUL-terminated;
@@ -366,6 +403,161 @@ int32_t sms_is_success(int32_t code);
 const char *sms_version(void);
 
 /**
+ * Prepares a send for the caller's own HTTP stack (the platform's on Android and
+ * iOS, libcurl, Qt...): the same local checks, resend guard, clock offset,
+ * user agent, language and enterprise options as `sms_client_send`, ending in the
+ * signed request instead of sending it. Works with or without the built-in
+ * transport.
+ *
+ * Returns:
+ * - `SMS_OK` (0) and a new `SmsRequest` in `*out_request`: send it, then pass the
+ *   answer to `sms_client_read_response`; free it with `sms_request_free`.
+ * - a server code answered locally (5019, 5021, 5023, 5116, or the resend guard's
+ *   5058; never 0 or 200), with nothing written and nothing to send: the same
+ *   answer `sms_client_send` gives (HTTP status 0, no msg, unknown clock skew).
+ * - a negative `SMS_ERR_*` status (as `sms_client_send`'s local failures), with
+ *   nothing written.
+ *
+ * The resend guard counts a prepared request as sent, whether it is then sent or
+ * not (the built-in send also counts one whose network send fails).
+ *
+ * A failure of the caller's HTTP stack (no network, DNS, refused or reset
+ * connection, timeout, TLS or certificate error) has nothing to read: report it
+ * with the matching `SMS_ERR_NETWORK`, `SMS_ERR_TIMEOUT` or `SMS_ERR_TLS`, as the
+ * built-in transport would; there is no library call to make.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; strings are NULL or NUL-terminated;
+ * `out_request` is NULL or writable.
+ */
+int32_t sms_client_prepare(const SmsClient *client,
+                           const char *international_code,
+                           const char *phone,
+                           int32_t code_type,
+                           SmsRequest **out_request);
+
+/**
+ * `sms_client_prepare` with a given `random` and `ts` instead of fresh ones, for
+ * tests and test vectors: fixed inputs give the same URL bytes in every language
+ * (tests/data/prepared_request_vectors.json). `random` is checked as by `sms_sign`
+ * (exactly 16 printable ASCII characters, 0x21-0x7E) and so is `ts` (>= 0, ms since
+ * the epoch, used as given: the clock offset is not added): `SMS_ERR_INVALID_ARGUMENT`.
+ * The resend guard applies as for `sms_client_prepare`. Never use a fixed `random`
+ * in production: every request needs a fresh one.
+ *
+ * # Safety
+ * As `sms_client_prepare`; `random` is NULL or NUL-terminated.
+ */
+int32_t sms_client_prepare_with(const SmsClient *client,
+                                const char *international_code,
+                                const char *phone,
+                                int32_t code_type,
+                                const char *random,
+                                int64_t ts,
+                                SmsRequest **out_request);
+
+/**
+ * Releases a request. `NULL` is a no-op.
+ *
+ * # Safety
+ * `request` is NULL or a request from `sms_client_prepare(_with)` not yet freed.
+ */
+void sms_request_free(SmsRequest *request);
+
+/**
+ * The HTTP method: always `"POST"`. NULL only when `request` is NULL.
+ *
+ * # Safety
+ * `request` is NULL or a live request.
+ */
+const char *sms_request_method(const SmsRequest *request);
+
+/**
+ * The full URL with the signed query, percent-encoded: send it byte for byte.
+ * NULL only when `request` is NULL.
+ *
+ * # Safety
+ * `request` is NULL or a live request.
+ */
+const char *sms_request_url(const SmsRequest *request);
+
+/**
+ * How many headers to set (1 or 2: `User-Agent`, and `X-Q-Language` when
+ * configured); 0 when `request` is NULL.
+ *
+ * # Safety
+ * `request` is NULL or a live request.
+ */
+size_t sms_request_header_count(const SmsRequest *request);
+
+/**
+ * The name of header `index` (from 0 to count - 1), e.g. `"User-Agent"`; NULL when
+ * `index` is out of range or `request` is NULL.
+ *
+ * # Safety
+ * `request` is NULL or a live request.
+ */
+const char *sms_request_header_name(const SmsRequest *request, size_t index);
+
+/**
+ * The value of header `index`, under the same rules as `sms_request_header_name`.
+ *
+ * # Safety
+ * `request` is NULL or a live request.
+ */
+const char *sms_request_header_value(const SmsRequest *request, size_t index);
+
+/**
+ * The body's bytes (`sms_request_body_len` of them; not NUL-terminated). Never NULL
+ * for a live request, even when the body is empty (it always is: every parameter
+ * travels in the query); NULL when `request` is NULL.
+ *
+ * # Safety
+ * `request` is NULL or a live request.
+ */
+const uint8_t *sms_request_body(const SmsRequest *request);
+
+/**
+ * The body's length in bytes: 0 (send an empty body, `Content-Length: 0`); 0 when
+ * `request` is NULL.
+ *
+ * # Safety
+ * `request` is NULL or a live request.
+ */
+size_t sms_request_body_len(const SmsRequest *request);
+
+/**
+ * Maps the answer the caller's HTTP stack received for a prepared request, exactly
+ * as the built-in transport maps its own: the JSON `code` (which wins over the HTTP
+ * status), `msg`, `extMsg`, and the clock skew from the `Date` header against this
+ * client's clock now (system clock plus offset). Works with or without the built-in
+ * transport.
+ *
+ * `http_status` is the answer's status (100..=999, else `SMS_ERR_INVALID_ARGUMENT`).
+ * `date_header` is the `Date` header's value, or NULL without one; a value that is
+ * not a valid HTTP date (or not UTF-8) gives an unknown skew, as with the built-in
+ * transport. `body` points to `body_len` bytes (NULL is allowed when `body_len` is
+ * 0): the whole body as received, after any `Content-Encoding` was undone; reading
+ * more than 64 KiB + 1 bytes is never needed.
+ *
+ * Returns the server's code (>= 0) and, when `out_response` is not NULL, writes a
+ * new `SmsResponse` (free it with `sms_response_free`), just as `sms_client_send`
+ * does; or a negative status with nothing written: `SMS_ERR_HTTP_STATUS` (a
+ * non-2xx answer, a redirect included, without a JSON code), `SMS_ERR_BAD_RESPONSE`
+ * (not the platform's JSON, a negative code, or a body over 64 KiB).
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `date_header` is NULL or NUL-terminated;
+ * `body` is NULL or readable for `body_len` bytes; `out_response` is NULL or writable.
+ */
+int32_t sms_client_read_response(const SmsClient *client,
+                                 int32_t http_status,
+                                 const char *date_header,
+                                 const uint8_t *body,
+                                 size_t body_len,
+                                 SmsResponse **out_response);
+
+/**
  * Computes the request signature: lowercase hex of
  * SHA-256(phone + code_type + random + ts + user_domain_secret), numbers in
  * decimal, strings as UTF-8 bytes.
@@ -410,6 +602,8 @@ int32_t sms_sign(const char *phone,
  * Uses a shared default client per base URL (default timeouts 10 s connect, 20 s
  * total), so repeated calls reuse connections. Blocks until the answer. Never
  * retries: a send is not idempotent. Thread-safe.
+ *
+ * Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it.
  *
  * # Safety
  * String arguments are NULL or NUL-terminated.

@@ -3,17 +3,27 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+#[cfg(feature = "transport")]
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
 
-use crate::endpoint::{endpoint_url, request_url};
-use crate::error::{Error, Status};
+use crate::error::Error;
+#[cfg(feature = "transport")]
+use crate::error::Status;
+#[cfg(feature = "transport")]
+use crate::request::Request;
+use crate::request::{check_http_status, read_response, Prepared, Target};
+#[cfg(feature = "transport")]
 use crate::resolver::CachingResolver;
-use crate::response::{is_success, parse_body, MAX_BODY_BYTES};
+use crate::response::is_success;
+#[cfg(feature = "transport")]
+use crate::response::MAX_BODY_BYTES;
 use crate::sign::{new_random, sign_into, CodeType, SIGNATURE_LEN};
-use crate::validate::{check_send, check_text, Rejection, CODE_FREQUENCY_LIMIT};
+use crate::validate::{check_send, check_sign, check_text, Rejection, CODE_FREQUENCY_LIMIT};
+#[cfg(feature = "transport")]
+use std::sync::LazyLock;
 
 /// Default connect timeout (DNS, TCP and TLS set-up).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -89,7 +99,9 @@ pub struct ClientBuilder {
 }
 
 /// The options that shape connections; clients with equal options could share them.
+/// Without the built-in transport only the user agent and language are used.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(feature = "transport"), allow(dead_code))]
 struct TransportOptions {
     connect_timeout: Duration,
     timeout: Duration,
@@ -129,12 +141,14 @@ impl ClientBuilder {
     }
 
     /// Connect timeout: DNS, TCP and TLS set-up (default 10 s). Must be non-zero.
+    #[cfg(feature = "transport")]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.transport.connect_timeout = timeout;
         self
     }
 
     /// Total timeout for one send, reading the body included (default 20 s). Must be non-zero.
+    #[cfg(feature = "transport")]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.transport.timeout = timeout;
         self
@@ -142,6 +156,7 @@ impl ClientBuilder {
 
     /// An HTTP(S) proxy URL such as `http://proxy:3128`; `""` means none (the
     /// default). Environment variables (`HTTPS_PROXY`...) are never read.
+    #[cfg(feature = "transport")]
     pub fn proxy(mut self, url: &str) -> Self {
         self.transport.proxy = non_empty(url);
         self
@@ -149,6 +164,7 @@ impl ClientBuilder {
 
     /// Trusts the certificates of a PEM file on top of the bundled Mozilla roots.
     /// May be called more than once.
+    #[cfg(feature = "transport")]
     pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.transport.ca_files.push(path.into());
         self
@@ -204,8 +220,20 @@ impl ClientBuilder {
         if self.clock_offset_ms.unsigned_abs() > MAX_CLOCK_OFFSET_MS {
             return Err(Error::invalid("clock offset is larger than 100 years"));
         }
+        #[cfg(feature = "transport")]
+        let transport = Arc::new(Transport::new(&self.base, &self.transport)?);
+        #[cfg(feature = "transport")]
+        let target = Arc::clone(&transport.target);
+        #[cfg(not(feature = "transport"))]
+        let target = Arc::new(Target::new(
+            &self.base,
+            &self.transport.user_agent,
+            self.transport.language.as_deref(),
+        )?);
         Ok(Client {
-            transport: Arc::new(Transport::new(&self.base, &self.transport)?),
+            #[cfg(feature = "transport")]
+            transport,
+            target,
             user_domain: self.user_domain.clone(),
             secret: self.secret.clone(),
             ssid: self.ssid.clone(),
@@ -226,7 +254,9 @@ const MAX_CLOCK_OFFSET_MS: u64 = 100 * 365 * 24 * 3600 * 1000;
 /// reused). A send is not idempotent, so the client never retries one.
 #[derive(Debug)]
 pub struct Client {
+    #[cfg(feature = "transport")]
     transport: Arc<Transport>,
+    target: Arc<Target>,
     user_domain: String,
     secret: Secret,
     ssid: Option<String>,
@@ -242,17 +272,84 @@ impl Client {
     }
 
     /// Asks the platform to text a verification code to `international_code` +
-    /// `phone`.
+    /// `phone`, through the built-in transport (cargo feature `transport`).
     ///
     /// `Ok` carries the platform's answer (check [`SendResult::is_success`]); bad
     /// input the platform has a code for is answered locally with that code
     /// (5021, 5023, 5116, 5019) and nothing is sent. `Err` is a local failure.
+    ///
+    /// The same as [`Client::prepare`], sending the request, and
+    /// [`Client::read_response`].
+    #[cfg(feature = "transport")]
     pub fn send_code(
         &self,
         international_code: &str,
         phone: &str,
         code_type: CodeType,
     ) -> Result<SendResult, Error> {
+        match self.prepare(international_code, phone, code_type)? {
+            Prepared::Answered(result) => Ok(result),
+            Prepared::Send(request) => self.transport.post(&request, self.clock_offset_ms),
+        }
+    }
+
+    /// The first half of a send through another HTTP stack: the same local checks,
+    /// resend guard, clock offset and enterprise options as [`Client::send_code`],
+    /// ending in the signed request instead of sending it.
+    ///
+    /// The resend guard counts a prepare as a send (whether the request is then sent
+    /// or not), as the built-in send counts one that fails. Send the request once,
+    /// then pass the answer to [`Client::read_response`].
+    pub fn prepare(
+        &self,
+        international_code: &str,
+        phone: &str,
+        code_type: CodeType,
+    ) -> Result<Prepared, Error> {
+        self.prepare_inner(international_code, phone, code_type, None)
+    }
+
+    /// [`Client::prepare`] with a given `random` and `ts` (ms since the epoch, used as
+    /// they are: no clock offset), checked as [`crate::sign`]'s callers are: 16
+    /// printable ASCII characters, `ts >= 0`. For tests and test vectors: fixed
+    /// inputs give the same request in every language.
+    pub fn prepare_with(
+        &self,
+        international_code: &str,
+        phone: &str,
+        code_type: CodeType,
+        random: &str,
+        ts: i64,
+    ) -> Result<Prepared, Error> {
+        check_sign(code_type.as_i32(), random, ts)?;
+        self.prepare_inner(international_code, phone, code_type, Some((random, ts)))
+    }
+
+    /// The second half: maps the answer another HTTP stack received (status, `Date`
+    /// header, body) exactly as the built-in transport maps its own: a JSON `code`,
+    /// `msg` and `extMsg`, `HttpStatus` for a non-2xx answer without a code,
+    /// `BadResponse` for a body that is not the platform's JSON or is over 64 KiB,
+    /// and the clock skew from `Date` against this client's clock now.
+    ///
+    /// A failure to get an answer at all is the caller's to report (its network,
+    /// timeout and TLS errors); there is nothing to read then.
+    pub fn read_response(
+        &self,
+        http_status: u16,
+        date: Option<&str>,
+        body: &[u8],
+    ) -> Result<SendResult, Error> {
+        let http_status = check_http_status(http_status.into())?;
+        read_response(http_status, date, body, self.now_ms())
+    }
+
+    fn prepare_inner(
+        &self,
+        international_code: &str,
+        phone: &str,
+        code_type: CodeType,
+        fixed: Option<(&str, i64)>,
+    ) -> Result<Prepared, Error> {
         let secret = &self.secret.0;
         match check_send(
             &self.user_domain,
@@ -262,16 +359,18 @@ impl Client {
             code_type.as_i32(),
         ) {
             Ok(()) => {}
-            Err(Rejection::Code(code)) => return Ok(SendResult::local(code)),
+            Err(Rejection::Code(code)) => return Ok(Prepared::Answered(SendResult::local(code))),
             Err(Rejection::Invalid(error)) => return Err(error),
         }
         if let Some(guard) = &self.guard {
             if !guard.admit(international_code, phone, code_type) {
-                return Ok(SendResult::local(CODE_FREQUENCY_LIMIT));
+                return Ok(Prepared::Answered(SendResult::local(CODE_FREQUENCY_LIMIT)));
             }
         }
-        let random = new_random();
-        let ts = self.now_ms();
+        let (random, ts) = match fixed {
+            Some((random, ts)) => (random.to_owned(), ts),
+            None => (new_random(), self.now_ms()),
+        };
         let mut signature = [0u8; SIGNATURE_LEN];
         sign_into(
             phone,
@@ -299,7 +398,7 @@ impl Client {
         if let Some(stid) = &self.stid {
             params.push(("stid", stid));
         }
-        self.transport.post(&params, self.clock_offset_ms)
+        Ok(Prepared::Send(self.target.request(&params)))
     }
 
     fn now_ms(&self) -> i64 {
@@ -309,6 +408,7 @@ impl Client {
 
 /// The design's one-call send: `base` is a region or URL as for [`ClientBuilder::new`].
 /// Connections are reused across calls through one shared default client per base.
+#[cfg(feature = "transport")]
 pub fn send_code(
     base: &str,
     user_domain: &str,
@@ -317,8 +417,10 @@ pub fn send_code(
     phone: &str,
     code_type: CodeType,
 ) -> Result<SendResult, Error> {
+    let transport = shared_transport(base)?;
     let client = Client {
-        transport: shared_transport(base)?,
+        target: Arc::clone(&transport.target),
+        transport,
         user_domain: user_domain.to_owned(),
         secret: Secret(secret.to_owned()),
         ssid: None,
@@ -330,8 +432,10 @@ pub fn send_code(
 }
 
 /// At most this many distinct bases keep a shared transport; past it the cache restarts.
+#[cfg(feature = "transport")]
 const MAX_SHARED_TRANSPORTS: usize = 16;
 
+#[cfg(feature = "transport")]
 fn shared_transport(base: &str) -> Result<Arc<Transport>, Error> {
     static SHARED: LazyLock<Mutex<HashMap<String, Arc<Transport>>>> =
         LazyLock::new(Default::default);
@@ -358,32 +462,31 @@ pub(crate) fn unix_ms_now() -> i64 {
 }
 
 /// Idle keep-alive connections a client keeps (it talks to one host).
+#[cfg(feature = "transport")]
 const MAX_IDLE_CONNECTIONS: usize = 16;
 
-/// One HTTP agent (its connection pool) and the endpoint it posts to.
+/// The built-in transport: one HTTP agent (its connection pool) and what it posts to.
+#[cfg(feature = "transport")]
 struct Transport {
     agent: ureq::Agent,
-    endpoint: String,
-    language: Option<String>,
+    target: Arc<Target>,
 }
 
+#[cfg(feature = "transport")]
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &self.target.endpoint())
             .finish_non_exhaustive()
     }
 }
 
+#[cfg(feature = "transport")]
 impl Transport {
     fn new(base: &str, options: &TransportOptions) -> Result<Transport, Error> {
-        let endpoint = endpoint_url(base)?;
+        let target = Target::new(base, &options.user_agent, options.language.as_deref())?;
         if options.connect_timeout.is_zero() || options.timeout.is_zero() {
             return Err(Error::invalid("timeouts must be greater than zero"));
-        }
-        check_text("user agent", &options.user_agent)?;
-        if let Some(language) = &options.language {
-            check_text("language", language)?;
         }
         let proxy = match &options.proxy {
             Some(url) => Some(
@@ -411,57 +514,38 @@ impl Transport {
                 ureq::unversioned::transport::DefaultConnector::default(),
                 CachingResolver::default(),
             ),
-            endpoint,
-            language: options.language.clone(),
+            target: Arc::new(target),
         })
     }
 
-    fn post(&self, params: &[(&str, &str)], clock_offset_ms: i64) -> Result<SendResult, Error> {
-        let url = request_url(&self.endpoint, params);
-        let mut request = self.agent.post(&url);
-        if let Some(language) = &self.language {
-            request = request.header("X-Q-Language", language.as_str());
+    /// Sends a prepared request; the answer goes through the same mapping as
+    /// [`Client::read_response`].
+    fn post(&self, request: &Request, clock_offset_ms: i64) -> Result<SendResult, Error> {
+        let mut call = self.agent.post(request.url());
+        for (name, value) in request.headers() {
+            call = call.header(name.as_str(), value.as_str());
         }
-        let mut response = request.send_empty().map_err(transport_error)?;
+        let mut response = call.send_empty().map_err(transport_error)?;
         let received_ms = unix_ms_now().saturating_add(clock_offset_ms);
         let http_status = response.status().as_u16();
-        let clock_skew_ms = response
+        let date = response
             .headers()
             .get("date")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| httpdate::parse_http_date(v).ok())
-            .and_then(|date| date.duration_since(UNIX_EPOCH).ok())
-            .and_then(|d| i64::try_from(d.as_millis()).ok())
-            // The header has one-second resolution: take the middle of that second.
-            .map(|server_ms| server_ms + 500 - received_ms);
+            .map(str::to_owned);
         let body = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY_BYTES)
             .read_to_vec()
             .map_err(transport_error)?;
-        let parsed = match parse_body(&body) {
-            Ok(parsed) => parsed,
-            Err(_) if !(200..300).contains(&http_status) => {
-                return Err(Error::new(
-                    Status::HttpStatus,
-                    format!("the server answered HTTP {http_status} without a JSON code"),
-                ))
-            }
-            Err(error) => return Err(error),
-        };
-        Ok(SendResult {
-            code: parsed.code,
-            msg: parsed.msg,
-            ext_msg: parsed.ext_msg,
-            http_status,
-            clock_skew_ms,
-        })
+        read_response(http_status, date.as_deref(), &body, received_ms)
     }
 }
 
 /// Bundled Mozilla roots (webpki-root-certs, the same on every OS) plus the
 /// certificates of the given PEM files.
+#[cfg(feature = "transport")]
 fn tls_config(ca_files: &[PathBuf]) -> Result<TlsConfig, Error> {
     let mut roots: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
         .iter()
@@ -492,17 +576,13 @@ fn tls_config(ca_files: &[PathBuf]) -> Result<TlsConfig, Error> {
 
 /// Maps a transport failure to a status. Messages name the kind of failure and
 /// the underlying reason; they never carry the request (it holds the signature).
+#[cfg(feature = "transport")]
 fn transport_error(error: ureq::Error) -> Error {
     use ureq::Error as E;
     let reason = error.to_string();
     let status = match &error {
         E::Timeout(_) => Status::Timeout,
-        E::BodyExceedsLimit(_) => {
-            return Error::new(
-                Status::BadResponse,
-                format!("response body is larger than {MAX_BODY_BYTES} bytes"),
-            )
-        }
+        E::BodyExceedsLimit(_) => return crate::request::body_too_large(),
         E::Tls(_) | E::Pem(_) | E::Rustls(_) => Status::Tls,
         E::Io(io) if is_tls(io) => Status::Tls,
         E::Io(io) if is_timeout(io.kind()) => Status::Timeout,
@@ -518,6 +598,7 @@ fn transport_error(error: ureq::Error) -> Error {
     Error::new(status, format!("{what}: {reason}"))
 }
 
+#[cfg(feature = "transport")]
 fn is_timeout(kind: std::io::ErrorKind) -> bool {
     matches!(
         kind,
@@ -525,6 +606,7 @@ fn is_timeout(kind: std::io::ErrorKind) -> bool {
     )
 }
 
+#[cfg(feature = "transport")]
 fn is_tls(error: &std::io::Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = error.get_ref().map(|e| e as _);
     while let Some(current) = source {
@@ -588,6 +670,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "transport")]
     fn local_checks_answer_without_network() {
         // Port 9 on loopback: nothing is listening, so any network use would fail.
         let client = Client::builder("http://127.0.0.1:9", "d", "s")
@@ -606,6 +689,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "transport")]
     fn build_rejects_bad_options() {
         let status = |b: ClientBuilder| b.build().unwrap_err().status();
         let base = || ClientBuilder::new("http://127.0.0.1:9", "d", "s");

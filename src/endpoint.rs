@@ -70,7 +70,7 @@ pub fn endpoint_url(base: &str) -> Result<String, Error> {
         if secure { "https" } else { "http" },
         path.trim_end_matches('/')
     );
-    url.parse::<ureq::http::Uri>()
+    url.parse::<http::Uri>()
         .map_err(|_| Error::invalid("base URL is not a valid URL"))?;
     Ok(url)
 }

@@ -26,6 +26,10 @@ pub enum Status {
     BadResponse = -9,
     /// Plain `http://` to a host that is not loopback.
     InsecureUrl = -10,
+    /// The call needs the built-in transport (cargo feature `transport`), which this
+    /// build leaves out: send through the platform's HTTP stack with
+    /// `Client::prepare` and `Client::read_response` instead.
+    Unsupported = -11,
     /// A panic was caught at the C boundary: a bug in smscode.
     Internal = -99,
 }

@@ -4,13 +4,20 @@
 //! The pure core (signing, validation, response parsing) is used by the C ABI in
 //! [`ffi`], the `smscode` command and the emulator alike.
 //!
+//! The cargo feature `transport` (on by default) is the built-in HTTPS transport
+//! ([`Client::send_code`]). Without it the library holds no HTTP or TLS code: another
+//! HTTP stack sends what [`Client::prepare`] builds and hands the answer to
+//! [`Client::read_response`] (the built-in transport does the same internally).
+//!
 //! ```no_run
+//! # #[cfg(feature = "transport")] {
 //! use smscode::{Client, CodeType};
 //! let client = Client::builder("eu", "my-user-domain", "my-secret").build()?;
 //! let result = client.send_code("+86", "13800138000", CodeType::Registration)?;
 //! if !result.is_success() {
 //!     eprintln!("refused: {} {}", result.code, smscode::describe(result.code));
 //! }
+//! # }
 //! # Ok::<(), smscode::Error>(())
 //! ```
 
@@ -18,16 +25,20 @@ mod client;
 mod endpoint;
 mod error;
 pub mod ffi;
+mod request;
+#[cfg(feature = "transport")]
 mod resolver;
 mod response;
 mod sign;
 pub mod validate;
 
+#[cfg(feature = "transport")]
+pub use client::send_code;
 pub use client::{
-    send_code, Client, ClientBuilder, SendResult, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
+    Client, ClientBuilder, SendResult, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use endpoint::{endpoint_url, request_url, ENDPOINT_PATH, REGIONS};
 pub use error::{Error, Status};
+pub use request::{Prepared, Request};
 pub use response::{describe, is_success, parse_body, ResponseBody, MAX_BODY_BYTES};
 pub use sign::{new_random, sign, sign_into, CodeType, RANDOM_LEN, SIGNATURE_LEN};

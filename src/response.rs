@@ -98,6 +98,7 @@ pub(crate) fn describe_c(code: i32) -> &'static std::ffi::CStr {
         -8 => c"Unexpected HTTP status",
         -9 => c"Bad response from the server",
         -10 => c"Insecure URL: plain http is allowed for loopback hosts only",
+        -11 => c"Not supported: this build has no built-in transport",
         -99 => c"Internal error (a bug in smscode)",
         _ => c"Unknown status",
     }

@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use super::boundary::{arg_ptr, arg_str, call, call_or};
+#[cfg(feature = "transport")]
 use super::sign::code_type_arg;
 use super::{SMS_CLOCK_SKEW_UNKNOWN, SMS_OK};
 use crate::client::{Client, ClientBuilder, SendResult};
@@ -26,7 +27,7 @@ struct ClientState {
 }
 
 impl SmsClient {
-    fn current(&self) -> Arc<Client> {
+    pub(super) fn current(&self) -> Arc<Client> {
         let state = self.state.read().unwrap_or_else(|p| p.into_inner());
         Arc::clone(&state.client)
     }
@@ -48,9 +49,9 @@ impl SmsClient {
     }
 }
 
-/// The answer to one send: an opaque handle from `sms_client_send`, owned by the
-/// caller and released with `sms_response_free`. Immutable, so it may be read from
-/// any thread.
+/// The answer to one send: an opaque handle from `sms_client_send` (or
+/// `sms_client_read_response`), owned by the caller and released with
+/// `sms_response_free`. Immutable, so it may be read from any thread.
 pub struct SmsResponse {
     result: SendResult,
     msg: Option<CString>,
@@ -104,9 +105,12 @@ pub unsafe extern "C" fn sms_client_free(client: *mut SmsClient) {
 
 /// Sets the connect timeout (DNS, TCP, TLS; default 10000 ms) and the total
 /// timeout of one send, body included (default 20000 ms). Both must be > 0.
+/// Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (the
+/// platform's HTTP stack then has its own timeouts).
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
+#[cfg(feature = "transport")]
 #[no_mangle]
 pub unsafe extern "C" fn sms_client_set_timeouts(
     client: *const SmsClient,
@@ -124,9 +128,12 @@ pub unsafe extern "C" fn sms_client_set_timeouts(
 
 /// Sets an HTTP(S) proxy, e.g. `"http://proxy.example:3128"`; `""` removes it.
 /// Environment variables such as `HTTPS_PROXY` are never read.
+/// Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (the
+/// platform's HTTP stack follows the system's proxy settings).
 ///
 /// # Safety
 /// `client` is NULL or a live handle; `proxy_url` is NULL or NUL-terminated.
+#[cfg(feature = "transport")]
 #[no_mangle]
 pub unsafe extern "C" fn sms_client_set_proxy(
     client: *const SmsClient,
@@ -142,9 +149,12 @@ pub unsafe extern "C" fn sms_client_set_proxy(
 /// Trusts the certificates in a PEM file on top of the bundled Mozilla roots
 /// (the same on every OS). May be called more than once. The file is read now:
 /// a missing, unreadable or certificate-less file is `SMS_ERR_INVALID_ARGUMENT`.
+/// Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (the
+/// platform's HTTP stack decides what it trusts).
 ///
 /// # Safety
 /// `client` is NULL or a live handle; `pem_path` is NULL or NUL-terminated.
+#[cfg(feature = "transport")]
 #[no_mangle]
 pub unsafe extern "C" fn sms_client_add_ca_file(
     client: *const SmsClient,
@@ -254,9 +264,13 @@ pub unsafe extern "C" fn sms_client_set_resend_guard_ms(
 /// Blocks until the answer; never retries. Thread-safe: many threads may send
 /// through one client at once, and each gets its own response.
 ///
+/// Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (use
+/// `sms_client_prepare` and `sms_client_read_response`, which this calls internally).
+///
 /// # Safety
 /// `client` is NULL or a live handle; strings are NULL or NUL-terminated;
 /// `out_response` is NULL or writable.
+#[cfg(feature = "transport")]
 #[no_mangle]
 pub unsafe extern "C" fn sms_client_send(
     client: *const SmsClient,
@@ -282,7 +296,7 @@ pub unsafe extern "C" fn sms_client_send(
 }
 
 impl SmsResponse {
-    fn new(result: SendResult) -> SmsResponse {
+    pub(super) fn new(result: SendResult) -> SmsResponse {
         // A C string ends at the first NUL, so NULs inside the text are dropped.
         let c_text = |text: &Option<String>| {
             text.as_deref()

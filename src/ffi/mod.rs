@@ -5,11 +5,20 @@
 mod boundary;
 mod client;
 mod info;
+mod request;
 mod sign;
+/// cbindgen:ignore
+/// Stand-ins for the exports that need the built-in transport (the real ones carry
+/// the header's declarations and documentation).
+#[cfg(not(feature = "transport"))]
+mod unsupported;
 
 pub use client::*;
 pub use info::*;
+pub use request::*;
 pub use sign::*;
+#[cfg(not(feature = "transport"))]
+pub use unsupported::*;
 
 #[cfg(feature = "test-panic")]
 pub use boundary::sms_test_arm_panic;
@@ -36,6 +45,10 @@ pub const SMS_ERR_HTTP_STATUS: i32 = -8;
 pub const SMS_ERR_BAD_RESPONSE: i32 = -9;
 /// Plain `http://` to a host that is not loopback.
 pub const SMS_ERR_INSECURE_URL: i32 = -10;
+/// The call needs the library's built-in transport, which this build leaves out
+/// (a build for the platform's own HTTP stack): use `sms_client_prepare` and
+/// `sms_client_read_response`.
+pub const SMS_ERR_UNSUPPORTED: i32 = -11;
 /// A panic was caught at the C boundary (a bug in smscode); the process lives on.
 pub const SMS_ERR_INTERNAL: i32 = -99;
 

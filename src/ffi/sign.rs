@@ -73,8 +73,11 @@ pub unsafe extern "C" fn sms_sign(
 /// total), so repeated calls reuse connections. Blocks until the answer. Never
 /// retries: a send is not idempotent. Thread-safe.
 ///
+/// Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it.
+///
 /// # Safety
 /// String arguments are NULL or NUL-terminated.
+#[cfg(feature = "transport")]
 #[no_mangle]
 pub unsafe extern "C" fn sms_send_code(
     base_url: *const c_char,
