@@ -19,8 +19,9 @@
  * A panic inside the library never unwinds into the caller: status-returning
  * functions return SMS_ERR_INTERNAL; the others return a fallback (free functions
  * do nothing and leak the object, sms_response_msg/_ext_msg NULL,
- * sms_response_clock_skew_ms SMS_CLOCK_SKEW_UNKNOWN, sms_last_error_message 0,
- * sms_code_description "Internal error", sms_is_success 0, sms_version "unknown").
+ * sms_response_clock_skew_ms SMS_CLOCK_SKEW_UNKNOWN, the sms_request_* accessors
+ * NULL or 0, sms_last_error_message 0, sms_code_description "Internal error",
+ * sms_is_success 0, sms_version "unknown").
  */
 
 #ifndef SMSCODE_H

@@ -78,5 +78,8 @@ void test_tls(void);
 void test_clock(void);
 void test_secrets(void);
 void test_load(void);
+void test_prepare(void);
+/* Only against the build without the built-in transport. */
+void test_unsupported(void);
 
 #endif

@@ -21,6 +21,7 @@ static const struct group GROUPS[] = {
     {"clock", test_clock},
     {"secrets", test_secrets},
     {"load", test_load},
+    {"prepare", test_prepare},
 };
 #define GROUP_COUNT (sizeof GROUPS / sizeof GROUPS[0])
 

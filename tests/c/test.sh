@@ -6,6 +6,11 @@
 #   3. test_panic against the test-panic build (target/test-panic), with sanitizers
 #   4. test_abi built without sanitizers under valgrind memcheck (smaller load)
 #   5. the secret marker appears in no output and no emulator log
+#   6. the build without the built-in transport (SMSCODE_NO_TRANSPORT_LIB_DIR): it holds
+#      no ureq, rustls or ring; test_platform (signing, prepare + read_response against
+#      the emulator through the test's own socket, the refusing exports) under ASan; and
+#      bindings/c/examples/send_with_curl.c, built with -Wall -Wextra -Werror, sending
+#      through libcurl to the emulator
 # Plus: the sources are clang-format clean and compile with -Wall -Wextra -Werror -pedantic.
 # Env: SMSCODE_LIB_DIR (default target/release), SMSCODE_EMULATOR (default
 # target/release/smscode-emulator); both are built with cargo when missing.
@@ -36,6 +41,10 @@ command -v g++ >/dev/null || missing+=(g++)
 command -v valgrind >/dev/null || missing+=(valgrind)
 command -v clang-format >/dev/null || missing+=(clang-format)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
+command -v python3 >/dev/null || missing+=(python3)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+# libcurl for bindings/c/examples/send_with_curl.c (the headers; the library comes with them).
+{ command -v pkg-config >/dev/null && pkg-config --exists libcurl; } || missing+=(libcurl4-openssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
@@ -73,6 +82,14 @@ if [ -z "${SMSCODE_PANIC_LIB_DIR:-}" ]; then
     || { fail "cargo build --features test-panic"; finish; }
 fi
 
+# The build without the built-in transport (cargo feature `transport` off).
+nt_lib_dir=${SMSCODE_NO_TRANSPORT_LIB_DIR:-$repo/target/no-transport/release}
+if [ -z "${SMSCODE_NO_TRANSPORT_LIB_DIR:-}" ]; then
+  # Its own target dir, so it never replaces the default build's library.
+  cargo build --release -p smscode --no-default-features --target-dir "$repo/target/no-transport" \
+    || { fail "cargo build --no-default-features"; finish; }
+fi
+
 # The library's SONAME is libsmscode.so.0 but cargo writes only libsmscode.so: link
 # through a directory that has both names.
 link_dir() { # DIR LIBRARY
@@ -82,16 +99,27 @@ link_dir() { # DIR LIBRARY
 }
 link_dir "$build/lib" "$lib_dir/libsmscode.so"
 link_dir "$build/panic-lib" "$panic_lib_dir/libsmscode.so"
+link_dir "$build/nt-lib" "$nt_lib_dir/libsmscode.so"
+
+# The prepared-request vectors as a C header.
+if python3 "$here/prepared_vectors.py" "$repo/tests/data/prepared_request_vectors.json" \
+     "$build/prepared_vectors.h"; then
+  pass
+else
+  fail "tests/c/prepared_vectors.py"
+fi
 
 # --- compile -----------------------------------------------------------------------------
 warn=(-Wall -Wextra -Werror -pedantic)
-cflags=(-std=c11 "${warn[@]}" -g -O1 -I"$repo/include" -pthread)
+cflags=(-std=c11 "${warn[@]}" -g -O1 -I"$repo/include" -I"$build" -pthread)
 sanitize=("-fsanitize=address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer)
 sources=("$here"/main.c "$here"/harness.c "$here"/test_sign.c "$here"/test_local.c
          "$here"/test_bad_input.c "$here"/test_last_error.c "$here"/test_send.c
-         "$here"/test_faults.c "$here"/test_clock.c "$here"/test_secrets.c "$here"/test_load.c)
+         "$here"/test_faults.c "$here"/test_clock.c "$here"/test_secrets.c "$here"/test_load.c
+         "$here"/test_prepare.c)
 link=(-L"$build/lib" "-Wl,-rpath,$build/lib" -lsmscode)
 panic_link=(-L"$build/panic-lib" "-Wl,-rpath,$build/panic-lib" -lsmscode)
+nt_link=(-L"$build/nt-lib" "-Wl,-rpath,$build/nt-lib" -lsmscode)
 
 compile() { # NAME COMMAND...
   local name=$1; shift
@@ -101,6 +129,13 @@ compile "test_abi (asan)" gcc "${cflags[@]}" "${sanitize[@]}" "${sources[@]}" "$
 compile "test_abi (plain)" gcc "${cflags[@]}" "${sources[@]}" "${link[@]}" -o "$build/test_abi_plain"
 compile "test_panic (asan)" gcc "${cflags[@]}" "${sanitize[@]}" -DSMSCODE_TEST_PANIC \
   "$here/test_panic.c" "$here/harness.c" "${panic_link[@]}" -o "$build/test_panic"
+compile "test_platform (asan, no built-in transport)" gcc "${cflags[@]}" "${sanitize[@]}" \
+  "$here/test_platform.c" "$here/harness.c" "$here/test_sign.c" "$here/test_prepare.c" \
+  "${nt_link[@]}" -o "$build/test_platform"
+# shellcheck disable=SC2046 # pkg-config output is a list of flags
+compile "send_with_curl (no built-in transport)" gcc -std=c11 "${warn[@]}" -O2 -I"$repo/include" \
+  "$repo/bindings/c/examples/send_with_curl.c" -o "$build/send_with_curl" "${nt_link[@]}" \
+  $(pkg-config --cflags --libs libcurl)
 compile "test_cpp" g++ -std=c++17 "${warn[@]}" -g -I"$repo/include" "${sanitize[@]}" \
   "$here/test_cpp.cpp" "${link[@]}" -o "$build/test_cpp"
 
@@ -176,6 +211,37 @@ SMSCODE_TEST_VALGRIND=1 SMSCODE_TEST_LOAD_THREADS=4 SMSCODE_TEST_LOAD_SENDS=25 \
   run_test "test_abi-valgrind" valgrind -q --error-exitcode=1 --leak-check=full \
   --errors-for-leak-kinds=definite --show-leak-kinds=definite \
   --suppressions="$here/valgrind.supp" "$build/test_abi_plain"
+
+# --- the build without the built-in transport ----------------------------------------------
+# Its symbols (the release profile keeps them): none from ureq, rustls, ring or the roots.
+if nm "$nt_lib_dir/libsmscode.so" | grep -Eiq 'ureq|rustls|ring_core|webpki'; then
+  fail "the no-transport library holds transport code: $(nm "$nt_lib_dir/libsmscode.so" |
+    grep -Eio 'ureq|rustls|ring_core|webpki' | sort | uniq -c | xargs)"
+else
+  pass
+fi
+run_test "test_platform" "$build/test_platform"
+# libcurl moves the bytes; the library prepares and reads.
+curl_run() { # NAME WANT_EXIT WANT_LINE_REGEX BASE PHONE SECRET
+  local rc=0
+  SMSCODE_USER_DOMAIN=demo SMSCODE_SECRET=$6 "$build/send_with_curl" "$4" +86 "$5" 3 \
+    >"$run/curl-$1.out" 2>&1 || rc=$?
+  if [ "$rc" = "$2" ] && grep -Eq -- "$3" "$run/curl-$1.out"; then
+    pass
+  else
+    fail "send_with_curl $1: exit $rc (want $2), see $run/curl-$1.out"
+    cat "$run/curl-$1.out"
+  fi
+}
+curl_run sent 0 '^code: 200 ' "$SMSCODE_TEST_EMU_FREE" 13911110001 demo-secret
+curl_run sent-line 0 '^sent$' "$SMSCODE_TEST_EMU_FREE" 13911110002 demo-secret
+curl_run wrong-secret 1 '^code: 5420 ' "$SMSCODE_TEST_EMU_FREE" 13911110003 wrong
+curl_run local-answer 1 '^http status: 0$' "$SMSCODE_TEST_EMU_FREE" 12ab demo-secret
+curl_run refused 1 '^send failed: -5 ' "http://127.0.0.1:1" 13911110004 demo-secret
+for phone in 13911110001 13911110002; do
+  issued=$(python3 -c 'import json, sys, urllib.request; print(len(json.load(urllib.request.urlopen(sys.argv[1] + "/emulator/v1/codes?phone=" + sys.argv[2]))["codes"]))' "$SMSCODE_TEST_EMU_FREE" "$phone")
+  if [ "$issued" = 1 ]; then pass; else fail "send_with_curl: the emulator issued $issued codes to $phone"; fi
+done
 
 # --- the secret marker leaked nowhere -----------------------------------------------------
 for file in "$run"/*.out "$run"/*.err "$run"/*.stdout "$run"/*.stderr; do

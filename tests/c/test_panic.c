@@ -62,6 +62,41 @@ int main(void) {
   SmsResponse *response = response_sentinel;
   EXPECT_INTERNAL("sms_client_send", sms_client_send(client, "+86", "", 1, &response));
   CHECK(response == response_sentinel);
+  SmsRequest *const request_sentinel = (SmsRequest *)(void *)&dummy;
+  SmsRequest *request = request_sentinel;
+  EXPECT_INTERNAL("sms_client_prepare", sms_client_prepare(client, "+86", "1", 1, &request));
+  EXPECT_INTERNAL("sms_client_prepare_with",
+                  sms_client_prepare_with(client, "+86", "1", 1, "76a6L647F02CAoN9", 0, &request));
+  CHECK(request == request_sentinel);
+  EXPECT_INTERNAL("sms_client_read_response",
+                  sms_client_read_response(client, 200, NULL, (const uint8_t *)"{\"code\":200}", 12,
+                                           &response));
+  CHECK(response == response_sentinel);
+
+  section("panic: the request accessors return their fallback");
+  request = NULL;
+  CHECK_EQ(sms_client_prepare(client, "+86", "1", 1, &request), SMS_OK);
+  CHECK(request != NULL);
+  sms_test_arm_panic();
+  CHECK(sms_request_url(request) == NULL);
+  sms_test_arm_panic();
+  CHECK(sms_request_method(request) == NULL);
+  sms_test_arm_panic();
+  CHECK_EQ(sms_request_header_count(request), 0);
+  sms_test_arm_panic();
+  CHECK(sms_request_header_name(request, 0) == NULL);
+  sms_test_arm_panic();
+  CHECK(sms_request_header_value(request, 0) == NULL);
+  sms_test_arm_panic();
+  CHECK(sms_request_body(request) == NULL);
+  sms_test_arm_panic();
+  CHECK_EQ(sms_request_body_len(request), 0);
+  /* Unarmed, the same calls answer; a panicking free releases nothing. */
+  CHECK(sms_request_url(request) != NULL && sms_request_header_count(request) == 1);
+  sms_test_arm_panic();
+  sms_request_free(request);
+  CHECK_STREQ(sms_request_method(request), "POST");
+  sms_request_free(request);
 
   /* A real answer (msg "" and a clock skew) when the emulator is there, else a local one. */
   char phone[32];
