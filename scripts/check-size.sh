@@ -14,3 +14,25 @@ if [ "$size" -gt "$budget_bytes" ]; then
   echo "over budget by $(( size - budget_bytes )) bytes: find what grew (cargo bloat) before raising it"
   exit 1
 fi
+
+# The library without the built-in transport (cargo feature `transport` off: no ureq,
+# rustls, ring or roots), for apps that send through the platform's HTTP stack; same
+# profile, its own target dir so the two builds never replace each other's file.
+no_transport_budget_bytes=${SMSCODE_SIZE_BUDGET_NO_TRANSPORT:-520000}
+no_transport_dir=$target_dir/no-transport
+cargo build --profile ship -p smscode --lib --locked --quiet --no-default-features \
+  --target-dir "$no_transport_dir"
+lib=$no_transport_dir/ship/libsmscode.so
+size=$(stat -c %s "$lib")
+echo "shipped cdylib without the built-in transport: $size bytes ($(( size / 1024 )) KiB)," \
+  "budget $no_transport_budget_bytes bytes"
+if [ "$size" -gt "$no_transport_budget_bytes" ]; then
+  echo "over budget by $(( size - no_transport_budget_bytes )) bytes: find what grew before raising it"
+  exit 1
+fi
+# Code from a crate leaves its source paths (panic locations) in the binary.
+if grep -a -q -E '/(ureq|rustls|ring|webpki-root-certs|webpki-roots)-[0-9]' "$lib"; then
+  echo "the library without the built-in transport holds transport code:" \
+    "$(grep -a -o -E '/(ureq|rustls|ring|webpki-root-certs|webpki-roots)-[0-9][^/]*/' "$lib" | sort -u | xargs)"
+  exit 1
+fi

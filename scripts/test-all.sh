@@ -29,6 +29,20 @@ stage "system packages" scripts/ensure-packages.sh
 stage "rust format" cargo fmt --all --check
 stage "shell lint" shellcheck scripts/test-all.sh scripts/check-*.sh scripts/ensure-packages.sh scripts/install.sh .ci/run
 stage "rust lint" cargo clippy --workspace --all-targets --locked -- -D warnings
+stage "rust lint (no built-in transport)" \
+  cargo clippy -p smscode --all-targets --locked --no-default-features -- -D warnings
+# The library without the built-in transport (cargo feature `transport` off), for apps
+# that send through the platform's HTTP stack: its Rust tests, then the library itself,
+# copied out for the C tests. Same target dir (the dependencies are shared); the
+# workspace build below puts the default library back.
+export SMSCODE_NO_TRANSPORT_LIB_DIR="$repo/target/no-transport-lib"
+no_transport_variant() {
+  cargo test --release -p smscode --locked --no-default-features --no-fail-fast &&
+    cargo build --release -p smscode --lib --locked --no-default-features &&
+    mkdir -p "$SMSCODE_NO_TRANSPORT_LIB_DIR" &&
+    cp target/release/libsmscode.so "$SMSCODE_NO_TRANSPORT_LIB_DIR/libsmscode.so"
+}
+stage "rust tests and build without the built-in transport" no_transport_variant
 # The test-only build that can force a panic inside an export (cargo feature
 # `test-panic`), kept apart from the shipped library: built first in the same target
 # dir (the dependencies are shared) and copied out; the workspace build below then
@@ -51,10 +65,12 @@ stage "README C example" scripts/check-readme.sh
 stage "rust tests" cargo test --release --workspace --locked --no-fail-fast
 # The shipped library (ship profile: LTO, one codegen unit) takes minutes to build;
 # build it in its own target dir while the test stages below, which mostly wait on
-# sockets and timeouts, run. The size stage at the end waits for it.
+# sockets and timeouts, run. The size stage at the end waits for it. The variant
+# without the built-in transport follows, in the dir scripts/check-size.sh uses for it.
 mkdir -p target
-cargo build --profile ship -p smscode --lib --locked --quiet --target-dir target/size \
-  > target/size-build.log 2>&1 &
+{ cargo build --profile ship -p smscode --lib --locked --quiet --target-dir target/size &&
+    cargo build --profile ship -p smscode --lib --locked --quiet --no-default-features \
+      --target-dir target/size/no-transport; } > target/size-build.log 2>&1 &
 size_build=$!
 
 for script in tests/c/test.sh bindings/c/test.sh bindings/python/test.sh \

@@ -50,6 +50,8 @@ command -v readelf >/dev/null && command -v nm >/dev/null || missing+=(binutils)
 command -v curl >/dev/null || missing+=(curl)
 command -v clang-format >/dev/null || missing+=(clang-format)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
+# libcurl's headers, for examples/send_with_curl.c (your own HTTP stack).
+{ command -v pkg-config >/dev/null && pkg-config --exists libcurl; } || missing+=(libcurl4-openssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} with apt-get"
   sudo_cmd=()
@@ -124,6 +126,8 @@ check "the .so exports exactly the $(wc -l <"$work/declared.txt") functions smsc
   cmp -s "$work/exports.txt" "$work/declared.txt"
 
 # pkg-config sees this prefix only.
+# libcurl's .pc file stays reachable for the libcurl example only.
+system_pc_path=$(pkg-config --variable pc_path pkg-config)
 export PKG_CONFIG_LIBDIR=$lib/pkgconfig PKG_CONFIG_PATH=""
 check "pkg-config --validate smscode" pkg-config --validate smscode
 check "pkg-config --modversion is $version" test "$(pkg-config --modversion smscode)" = "$version"
@@ -245,6 +249,26 @@ run_failing "C++ example: code type 9 throws smscode::Error -3, exit 1" 1 '^smsc
   "${demo[@]}" "$work/make/send_code_cpp" "$base" +86 13900009993 9
 run_failing "C example: no SMSCODE_SECRET is a usage error (exit 2)" 2 'SMSCODE_SECRET' \
   -u SMSCODE_SECRET SMSCODE_USER_DOMAIN=demo "$work/make/send_code" "$base" +86 13900009994
+
+# ---- your own HTTP stack: libcurl sends what the library prepares -----------------
+PKG_CONFIG_LIBDIR="$lib/pkgconfig:$system_pc_path" make -C "$work/make" CFLAGS="-O2 ${strict[*]}" curl \
+  >"$work/make-curl.log" 2>&1 || fatal "make curl (send_with_curl.c with pkg-config smscode libcurl)" "$work/make-curl.log"
+ok "make curl: send_with_curl.c (sms_client_prepare + libcurl + sms_client_read_response) builds with ${strict[*]}"
+curl_example() { # LABEL WANT_RC WANT_LINE_REGEX SECRET BASE PHONE
+  local rc=0 out=$work/curl-example-$RANDOM.txt
+  SMSCODE_USER_DOMAIN=demo SMSCODE_SECRET=$4 "$work/make/send_with_curl" "$5" +86 "$6" 3 >"$out" 2>&1 || rc=$?
+  check "$1" test "$rc" = "$2" -a -n "$(grep -E -- "$3" "$out")"
+}
+curl_example "libcurl example: sends, prints code 200 and HTTP status 200, exit 0" 0 '^http status: 200$' \
+  demo-secret "$base" 13900008881
+issued=$(curl -fsS "$base/emulator/v1/codes?phone=13900008881" | grep -oE '"code"[[:space:]]*:[[:space:]]*"[0-9]{6}"' | wc -l)
+check "libcurl example: the emulator issued one registration code to +86 13900008881" test "$issued" = 1
+curl_example "libcurl example: a wrong secret is the server's 5420, exit 1" 1 '^code: 5420 ' \
+  wrong "$base" 13900008882
+curl_example "libcurl example: a malformed phone is answered locally (HTTP status 0)" 1 '^http status: 0$' \
+  demo-secret "$base" 12ab
+curl_example "libcurl example: connection refused is reported as SMS_ERR_NETWORK (-5)" 1 '^send failed: -5 ' \
+  demo-secret http://127.0.0.1:1 13900008883
 
 # ---- CMake find_package -----------------------------------------------------------
 cp -r "$here/examples" "$work/cmake-src"
