@@ -64,14 +64,15 @@ pub fn endpoint_url(base: &str) -> Result<String, Error> {
             "plain http:// is refused for a non-loopback host: use https://",
         ));
     }
-    // Validate the whole URL with the same parser the HTTP client uses.
+    // Only what RFC 3986 allows, so any HTTP stack takes the URL as it is.
+    if !is_authority(authority) || !path.bytes().all(is_path_byte) {
+        return Err(Error::invalid("base URL is not a valid URL"));
+    }
     let url = format!(
         "{}://{authority}{}{ENDPOINT_PATH}",
         if secure { "https" } else { "http" },
         path.trim_end_matches('/')
     );
-    url.parse::<http::Uri>()
-        .map_err(|_| Error::invalid("base URL is not a valid URL"))?;
     Ok(url)
 }
 
@@ -103,6 +104,44 @@ fn host_of(authority: &str) -> Result<&str, Error> {
     Ok(host)
 }
 
+/// `host[:port]`: a bracketed IPv6 address, or a name or IPv4 address of RFC 3986
+/// characters; a port of 1 to 5 digits, at most 65535.
+fn is_authority(authority: &str) -> bool {
+    let (host_ok, port) = match authority.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((ip, after)) => (
+                !ip.is_empty()
+                    && ip
+                        .bytes()
+                        .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.'),
+                after,
+            ),
+            None => return false,
+        },
+        None => {
+            let (host, after) = authority.split_at(authority.find(':').unwrap_or(authority.len()));
+            (!host.is_empty() && host.bytes().all(is_host_byte), after)
+        }
+    };
+    let port_ok = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|digits| {
+            (1..=5).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && digits.parse::<u32>().is_ok_and(|n| n <= 65535)
+        });
+    host_ok && port_ok
+}
+
+/// Unreserved, sub-delims and `%` (RFC 3986 reg-name).
+fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&b)
+}
+
+/// A host byte, `:`, `@` or `/` (RFC 3986 path).
+fn is_path_byte(b: u8) -> bool {
+    is_host_byte(b) || b":@/".contains(&b)
+}
+
 fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
@@ -132,6 +171,11 @@ mod tests {
         );
         assert!(endpoint_url("http://[::1]:9/").is_ok());
         assert!(endpoint_url("http://localhost").is_ok());
+        assert_eq!(
+            endpoint_url("https://h.example:443/a-b_c~d/%41:@!").unwrap(),
+            "https://h.example:443/a-b_c~d/%41:@!/v2/sms/enduserapi/v2/sendPhoneSmsCode"
+        );
+        assert!(endpoint_url("https://[2001:db8::1]:8443").is_ok());
         assert!(endpoint_url("http://127.8.9.10").is_ok());
     }
 
@@ -151,6 +195,16 @@ mod tests {
             "https://h#f",
             "https://h x",
             "https://[::1",
+            "https://h<x>",
+            "https://h:99999",
+            "https://h:",
+            "https://h:8x",
+            "https://h:443:1",
+            "https://[zz]",
+            "https://[::1]x",
+            "https://h/{p}",
+            "https://h/a\\b",
+            "https://h\u{e9}",
         ] {
             assert_eq!(status(bad), Status::InvalidArgument, "{bad}");
         }

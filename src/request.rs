@@ -6,8 +6,6 @@
 //! The built-in transport goes through the same two functions ([`Target::request`] and
 //! [`read_response`]), so both ways behave the same by construction.
 
-use std::time::UNIX_EPOCH;
-
 use crate::client::SendResult;
 use crate::endpoint::{endpoint_url, request_url};
 use crate::error::{Error, Status};
@@ -130,9 +128,7 @@ pub(crate) fn read_response(
         return Err(body_too_large());
     }
     let clock_skew_ms = date
-        .and_then(|v| httpdate::parse_http_date(v).ok())
-        .and_then(|date| date.duration_since(UNIX_EPOCH).ok())
-        .and_then(|d| i64::try_from(d.as_millis()).ok())
+        .and_then(imf_fixdate_ms)
         // The header has one-second resolution: take the middle of that second.
         .map(|server_ms| server_ms + 500 - received_ms);
     let parsed = match parse_body(body) {
@@ -152,6 +148,73 @@ pub(crate) fn read_response(
         http_status,
         clock_skew_ms,
     })
+}
+
+/// Milliseconds since the epoch of an HTTP date in the IMF-fixdate form every server
+/// sends (RFC 9110 5.6.7), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`; `None` for anything
+/// else (the obsolete RFC 850 and asctime forms included) or an impossible date.
+fn imf_fixdate_ms(text: &str) -> Option<i64> {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let b = text.as_bytes();
+    if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" {
+        return None;
+    }
+    let separators = [(7, b' '), (11, b' '), (16, b' '), (19, b':'), (22, b':')];
+    if separators.iter().any(|&(i, c)| b[i] != c) {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<i64> {
+        let digits = &b[from..to];
+        digits
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| digits.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
+    };
+    let day = number(5, 7)?;
+    let month = MONTHS.iter().position(|m| m.as_bytes() == &b[8..11])? as i64 + 1;
+    let year = number(12, 16)?;
+    let (hour, minute, second) = (number(17, 19)?, number(20, 22)?, number(23, 25)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if year < 1970 || day < 1 || day > month_days[month as usize - 1] {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let days = days_since_epoch(year, month, day);
+    // The weekday must be the date's (1970-01-01 was a Thursday).
+    if DAYS[days.rem_euclid(7) as usize].as_bytes() != &b[..3] {
+        return None;
+    }
+    Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000)
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (month 1..=12).
+fn days_since_epoch(year: i64, month: i64, day: i64) -> i64 {
+    // Count in years that start on March 1st, so the leap day ends a year.
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// An HTTP status a response can carry (three digits).
@@ -229,9 +292,66 @@ mod tests {
         };
         assert_eq!(at(DATE_MS), Some(500));
         assert_eq!(at(DATE_MS + 60_500), Some(-60_000));
-        for unusable in ["", "yesterday", "Sun, 06 Nov 1994 08:49:37"] {
+        for unusable in [
+            "",
+            "yesterday",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Mon, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 06 Nov 1994 08:49:3x GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT\u{e9}",
+        ] {
             let result = read_response(200, Some(unusable), br#"{"code":200}"#, 0).unwrap();
             assert_eq!(result.clock_skew_ms, None, "{unusable:?}");
+        }
+    }
+
+    #[test]
+    fn imf_fixdate_matches_the_calendar() {
+        let at = |text: &str| imf_fixdate_ms(text);
+        assert_eq!(at("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(at(DATE), Some(DATE_MS));
+        assert_eq!(at("Tue, 29 Feb 2000 12:00:00 GMT"), Some(951_825_600_000));
+        assert_eq!(at("Mon, 01 Mar 2100 00:00:00 GMT"), Some(4_107_542_400_000));
+        assert_eq!(
+            at("Thu, 29 Feb 2100 00:00:00 GMT"),
+            None,
+            "2100 is no leap year"
+        );
+        assert_eq!(at("Sun, 30 Nov 2026 11:18:26 GMT"), None, "a Monday");
+        assert_eq!(at("Mon, 30 Nov 2026 11:18:26 GMT"), Some(1_796_037_506_000));
+        // Every day from 1970 to 2100 agrees with counting days one by one.
+        let mut days = 0;
+        for year in 1970..2100 {
+            for month in 1..=12 {
+                let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+                let length = [
+                    31,
+                    if leap { 29 } else { 28 },
+                    31,
+                    30,
+                    31,
+                    30,
+                    31,
+                    31,
+                    30,
+                    31,
+                    30,
+                    31,
+                ];
+                for day in 1..=length[month as usize - 1] {
+                    assert_eq!(
+                        days_since_epoch(year, month, day),
+                        days,
+                        "{year}-{month}-{day}"
+                    );
+                    days += 1;
+                }
+            }
         }
     }
 
