@@ -791,3 +791,32 @@ fn without_the_transport_sends_and_transport_options_are_unsupported() {
     assert_eq!(status, ffi::SMS_OK);
     unsafe { ffi::sms_request_free(request) };
 }
+
+#[test]
+fn the_secret_appears_in_no_request_output_or_error() {
+    const MARKER: &str = "MARKER-SECRET-4711";
+    let client = Client::builder("eu", "d", MARKER)
+        .language("en")
+        .build()
+        .unwrap();
+    let prepared = client
+        .prepare_with("+86", "13800138000", CodeType::Login, RANDOM, 1)
+        .unwrap();
+    let mut seen = format!("{prepared:?} {client:?}");
+    let request = expect_request(prepared);
+    seen.push_str(request.url());
+    for (name, value) in request.headers() {
+        seen.push_str(&format!("{name}: {value}"));
+    }
+    for error in [
+        client
+            .prepare_with("+86", "1", CodeType::Login, "bad", 1)
+            .unwrap_err(),
+        client.read_response(502, None, b"<html>").unwrap_err(),
+        client.read_response(200, None, b"{").unwrap_err(),
+    ] {
+        seen.push_str(&format!("{error} {error:?}"));
+    }
+    assert!(seen.contains("signature="), "the request was looked at");
+    assert!(!seen.contains(MARKER), "{seen}");
+}
