@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 from pathlib import Path
 from typing import Any
@@ -275,6 +276,23 @@ def test_closed_client() -> None:
     assert isinstance(caught.value, ValueError)
     with pytest.raises(smscode.SmsClientClosedError):
         client.set_language("en-US")
+
+
+def test_client_cannot_be_copied_or_pickled() -> None:
+    # A copy would share the native handle: dropping both would free it twice.
+    with _client() as client:
+        for attempt in (
+            lambda: copy.copy(client),
+            lambda: copy.deepcopy(client),
+            lambda: copy.deepcopy([client]),
+            lambda: pickle.dumps(client),
+            lambda: pickle.dumps(client, protocol=0),
+        ):
+            with pytest.raises(TypeError, match="share the same Client instead"):
+                attempt()
+        # The original is untouched and still works.
+        assert client.send_code("+86", "", smscode.CodeType.LOGIN).code == 5021
+    assert client.closed
 
 
 def test_context_manager_closes() -> None:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import _native
 from ._enums import CodeType, Status
@@ -30,6 +30,11 @@ DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 DEFAULT_TIMEOUT_MS = 20_000
 
 StrPath = str | os.PathLike[str]
+
+_NOT_COPYABLE = (
+    "a smscode.Client cannot be copied or pickled (it owns a native handle): share the "
+    "same Client instead (it is thread-safe), or create a new one in another process"
+)
 
 _INT32 = (-(2**31), 2**31 - 1)
 _INT64 = (-(2**63), 2**63 - 1)
@@ -309,6 +314,20 @@ class Client:
         # A borrow holds a reference to self, so nothing can be using the handle here.
         if getattr(self, "_handle", None) is not None:
             self.close()
+
+    # A copy would own the same native handle: freeing it twice aborts the process, and
+    # a send through one after the other is closed reads freed memory.
+    def __copy__(self) -> NoReturn:
+        raise TypeError(_NOT_COPYABLE)
+
+    def __deepcopy__(self, memo: object) -> NoReturn:
+        raise TypeError(_NOT_COPYABLE)
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(_NOT_COPYABLE)
+
+    def __reduce_ex__(self, protocol: object) -> NoReturn:
+        raise TypeError(_NOT_COPYABLE)
 
     def __repr__(self) -> str:
         state = " closed" if self.closed else ""
