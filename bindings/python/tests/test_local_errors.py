@@ -301,6 +301,36 @@ def test_context_manager_closes() -> None:
     assert client.closed
 
 
+@pytest.mark.parametrize("code", [2**31, -(2**31) - 1, 2**32 + 200, 2**32, -(2**63)])
+def test_codes_that_do_not_fit_int32_are_refused_not_wrapped(code: int) -> None:
+    # ctypes would pass 2**32 + 200 as 200: "sent".
+    with pytest.raises(smscode.SmsInvalidArgumentError, match="out of range for int32_t"):
+        smscode.is_success(code)
+    with pytest.raises(smscode.SmsInvalidArgumentError, match="out of range for int32_t"):
+        smscode.describe(code)
+    with pytest.raises(smscode.SmsInvalidArgumentError, match="out of range for int32_t"):
+        smscode.SendResult(code=code)
+
+
+@pytest.mark.parametrize("code", ["200", 200.0, None, True])
+def test_codes_that_are_not_ints_are_a_type_error(code: Any) -> None:
+    with pytest.raises(TypeError, match="code must be int"):
+        smscode.is_success(code)
+    with pytest.raises(TypeError, match="code must be int"):
+        smscode.describe(code)
+    with pytest.raises(TypeError, match="code must be int"):
+        smscode.SendResult(code=code)
+
+
+def test_codes_at_the_int32_edges_reach_the_library() -> None:
+    for code, description in ((2**31 - 1, "Unknown code"), (-(2**31), "Unknown status")):
+        assert not smscode.is_success(code)
+        assert smscode.describe(code) == description
+        result = smscode.SendResult(code=code)
+        assert not result.ok
+        assert result.description == description
+
+
 def test_send_result_for_unknown_and_zero_codes() -> None:
     unknown = smscode.SendResult(code=7777, msg="new", http_status=200)
     assert unknown.status is None

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 from . import _native
 from ._enums import CodeType, Status
-from ._errors import SmsClientClosedError, SmsInvalidArgumentError, raise_for_native_status
+from ._errors import (
+    INT32,
+    INT64,
+    UINT32,
+    SmsClientClosedError,
+    SmsInvalidArgumentError,
+    integer_argument,
+    raise_for_native_status,
+)
 from ._result import SendResult
 
 if TYPE_CHECKING:
@@ -35,10 +43,6 @@ _NOT_COPYABLE = (
     "a smscode.Client cannot be copied or pickled (it owns a native handle): share the "
     "same Client instead (it is thread-safe), or create a new one in another process"
 )
-
-_INT32 = (-(2**31), 2**31 - 1)
-_INT64 = (-(2**63), 2**63 - 1)
-_UINT32 = (0, 2**32 - 1)
 
 
 def _text(name: str, value: str) -> bytes:
@@ -67,20 +71,8 @@ def _optional_text(name: str, value: str | None) -> bytes:
     return b"" if value is None else _text(name, value)
 
 
-def _integer(name: str, value: int, bounds: tuple[int, int], c_type: str) -> int:
-    """``value`` if it fits its C type (ctypes would wrap it silently otherwise)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be int, not {type(value).__name__}")
-    low, high = bounds
-    if not low <= value <= high:
-        raise SmsInvalidArgumentError(
-            Status.INVALID_ARGUMENT, f"argument `{name}` is out of range for {c_type}"
-        )
-    return int(value)
-
-
 def _code_type(code_type: CodeType | int) -> int:
-    return _integer("code_type", code_type, _INT32, "int32_t")
+    return integer_argument("code_type", code_type, INT32, "int32_t")
 
 
 def sign(phone: str, code_type: CodeType | int, random: str, ts: int, secret: str) -> str:
@@ -107,7 +99,7 @@ def sign(phone: str, code_type: CodeType | int, random: str, ts: int, secret: st
         _text("phone", phone),
         _code_type(code_type),
         _text("random", random),
-        _integer("ts", ts, _INT64, "int64_t"),
+        integer_argument("ts", ts, INT64, "int64_t"),
         _text("secret", secret),
         out,
     )
@@ -354,8 +346,8 @@ class Client:
 
     def set_timeouts(self, connect_timeout_ms: int, timeout_ms: int) -> None:
         """Sets the connect timeout and the total timeout of one send (ms, both > 0)."""
-        connect = _integer("connect_timeout_ms", connect_timeout_ms, _UINT32, "uint32_t")
-        total = _integer("timeout_ms", timeout_ms, _UINT32, "uint32_t")
+        connect = integer_argument("connect_timeout_ms", connect_timeout_ms, UINT32, "uint32_t")
+        total = integer_argument("timeout_ms", timeout_ms, UINT32, "uint32_t")
         with self._borrow() as handle:
             raise_for_native_status(_native.client_set_timeouts(handle, connect, total))
 
@@ -396,14 +388,14 @@ class Client:
         The server refuses a ``ts`` more than 10 minutes off its clock; on a device with
         a wrong clock, set ``client.clock_offset_ms + result.clock_skew_ms``.
         """
-        value = _integer("offset_ms", offset_ms, _INT64, "int64_t")
+        value = integer_argument("offset_ms", offset_ms, INT64, "int64_t")
         with self._borrow() as handle:
             raise_for_native_status(_native.client_set_clock_offset_ms(handle, value))
         self._clock_offset_ms = value
 
     def set_resend_guard_ms(self, interval_ms: int) -> None:
         """Answers 5058 locally for a repeat send within ``interval_ms``; 0 turns it off."""
-        value = _integer("interval_ms", interval_ms, _UINT32, "uint32_t")
+        value = integer_argument("interval_ms", interval_ms, UINT32, "uint32_t")
         with self._borrow() as handle:
             raise_for_native_status(_native.client_set_resend_guard_ms(handle, value))
 

@@ -132,6 +132,26 @@ _ERROR_CLASSES: dict[int, type[SmsError]] = {
 }
 
 
+# The C types ints are passed as; ctypes would wrap a value that does not fit silently.
+INT32 = (-(2**31), 2**31 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+UINT32 = (0, 2**32 - 1)
+
+
+def integer_argument(name: str, value: int, bounds: tuple[int, int], c_type: str) -> int:
+    """``value`` if it is an int that fits its C type: ``TypeError`` for a non-int (a bool
+    too), ``SmsInvalidArgumentError`` when out of range. Every int given to ctypes passes
+    here first."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be int, not {type(value).__name__}")
+    low, high = bounds
+    if not low <= value <= high:
+        raise SmsInvalidArgumentError(
+            Status.INVALID_ARGUMENT, f"argument `{name}` is out of range for {c_type}"
+        )
+    return int(value)
+
+
 def _as_status(value: int) -> int:
     """The ``Status`` or ``ServerCode`` member for ``value`` when there is one."""
     for enum_type in (Status, ServerCode):
