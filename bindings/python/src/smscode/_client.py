@@ -275,8 +275,11 @@ class Client:
                     self._orphan = None
 
     def close(self) -> None:
-        """Frees the native handle (after any send in progress); later calls raise
-        ``SmsClientClosedError``. Calling it again is a no-op."""
+        """Releases the native handle; later calls raise ``SmsClientClosedError``.
+
+        Returns at once, never waiting: a send still running on another thread finishes
+        normally, and the last one to return frees the handle. Calling it again is a no-op.
+        """
         with self._lock:
             handle, self._handle = self._handle, None
             if handle is None:
