@@ -38,9 +38,11 @@ from ._errors import (
     SmsTlsError,
     integer_argument,
 )
+from ._native import SmsLibraryError
 from ._result import SendResult
 
-# The version of the library this package ships (kept equal to the Rust crate's).
+# The version of the library this package ships (kept equal to the Rust crate's and to
+# _native.BINDING_VERSION, which import checks the loaded library against).
 __version__ = "0.1.0"
 
 
@@ -83,6 +85,7 @@ __all__ = [
     "SmsInsecureUrlError",
     "SmsInternalError",
     "SmsInvalidArgumentError",
+    "SmsLibraryError",
     "SmsNetworkError",
     "SmsServerError",
     "SmsTimeoutError",
