@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import smscode
+from smscode._errors import error_for_status
 
 from .support import DEMO_DOMAIN, DEMO_SECRET, closed_port
 
@@ -33,6 +34,15 @@ def test_hierarchy() -> None:
     # The distinct kinds are not mistaken for one another.
     assert not issubclass(smscode.SmsInternalError, ValueError)
     assert not issubclass(smscode.SmsTimeoutError, smscode.SmsNetworkError)
+
+
+@pytest.mark.parametrize("status", [-11, -42, -98, -100, -(2**31)])
+def test_an_unknown_negative_status_is_internal(status: int) -> None:
+    # As in the Kotlin binding (SmsException.Internal): never the caller's input.
+    error = error_for_status(status, "sms_client_send: something new")
+    assert type(error) is smscode.SmsInternalError
+    assert error.status == status
+    assert error.message == "sms_client_send: something new"
 
 
 def test_errors_pickle() -> None:

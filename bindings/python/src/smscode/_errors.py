@@ -81,7 +81,8 @@ class SmsInsecureUrlError(SmsError):
 
 
 class SmsInternalError(SmsError):
-    """A panic was caught inside the library (a bug in smscode); the process lives on."""
+    """A panic was caught inside the library (a bug in smscode), or it returned a negative
+    status this version does not know; the process lives on."""
 
 
 class SmsServerError(SmsError):
@@ -163,8 +164,9 @@ def _as_status(value: int) -> int:
 
 
 def error_for_status(status: int, message: str) -> SmsError:
-    """The exception for a negative library status."""
-    return _ERROR_CLASSES.get(status, SmsError)(status, message)
+    """The exception for a negative library status (an unknown one is internal, as in
+    the Kotlin binding: it is a bug in smscode, not the caller's input)."""
+    return _ERROR_CLASSES.get(status, SmsInternalError)(status, message)
 
 
 def raise_for_native_status(status: int) -> None:
