@@ -127,6 +127,62 @@ def test_close_during_a_send_frees_the_handle_after_it(
     assert mine == ["send returned", "client freed"]
 
 
+def test_cancelling_the_task_does_not_stop_a_started_send(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the README says: cancellation stops the waiting, not the send.
+    returned = threading.Event()
+    codes: list[int] = []
+    real_send = _native.client_send
+
+    def recording_send(*args: Any) -> tuple[int, Any]:
+        code, response = real_send(*args)
+        codes.append(code)
+        returned.set()
+        return code, response
+
+    monkeypatch.setattr(_native, "client_send", recording_send)
+    emulator.arm_fault("delay", delay_ms=1000)
+    phone = "13800138000"
+
+    async def main(client: smscode.Client) -> None:
+        task = asyncio.create_task(client.send_code_async("+86", phone, 1))
+        deadline = time.monotonic() + 10
+        while not await asyncio.to_thread(emulator.codes, phone):
+            assert time.monotonic() < deadline, "the send never reached the emulator"
+            await asyncio.sleep(0.01)  # until the request is at the server
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    with smscode.Client(emulator.url, DEMO_DOMAIN, DEMO_SECRET) as client:
+        asyncio.run(main(client))
+        # The native send went on after the cancellation and got its answer.
+        assert returned.wait(30)
+    assert codes == [200]
+    (issued,) = emulator.codes(phone)
+    assert issued["valid"]
+
+
+def test_wait_for_timing_out_still_delivers_the_code(emulator: Emulator) -> None:
+    # The caller sees a timeout, yet the request goes on and the code is sent.
+    emulator.arm_fault("delay", delay_ms=1000)
+    phone = "13800138001"
+
+    async def main(client: smscode.Client) -> None:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.send_code_async("+86", phone, 1), timeout=0.05)
+
+    with smscode.Client(emulator.url, DEMO_DOMAIN, DEMO_SECRET) as client:
+        asyncio.run(main(client))
+    deadline = time.monotonic() + 10
+    while not emulator.codes(phone):
+        assert time.monotonic() < deadline, "the cancelled send never reached the emulator"
+        time.sleep(0.01)
+    (issued,) = emulator.codes(phone)
+    assert issued["valid"]
+
+
 def test_async_client_send(load_emulator: Emulator) -> None:
     async def main() -> list[smscode.SendResult]:
         with smscode.Client(load_emulator.url, DEMO_DOMAIN, DEMO_SECRET) as client:

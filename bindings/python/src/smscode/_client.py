@@ -159,7 +159,10 @@ async def send_code_async(
     phone: str,
     code_type: CodeType | int,
 ) -> int:
-    """``send_code`` on a worker thread (``asyncio.to_thread``), for event loops."""
+    """``send_code`` on a worker thread (``asyncio.to_thread``), for event loops.
+
+    Cancelling the task does not stop a send already under way (see ``Client``'s).
+    """
     return await asyncio.to_thread(
         send_code, base_url, user_domain, secret, international_code, phone, code_type
     )
@@ -446,6 +449,8 @@ class Client:
     ) -> SendResult:
         """``send_code`` on a worker thread (``asyncio.to_thread``), for event loops.
 
-        Cancelling the task does not stop the send already under way on its thread.
+        Cancelling the task (or ``asyncio.wait_for`` timing out) does not stop a send
+        already under way on its thread: the code may still be delivered. To bound a
+        send, lower ``timeout_ms`` instead.
         """
         return await asyncio.to_thread(self.send_code, international_code, phone, code_type)
