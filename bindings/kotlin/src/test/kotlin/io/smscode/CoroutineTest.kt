@@ -102,7 +102,7 @@ class CoroutineTest {
             newClient().use { client ->
                 assertThrows<SmsException.Network> { runBlocking { client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN) } }
                 client.close()
-                assertThrows<IllegalStateException> { runBlocking { client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN) } }
+                assertThrows<SmsException.ClientClosed> { runBlocking { client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN) } }
             }
         }
 
