@@ -10,6 +10,13 @@ import kotlinx.coroutines.withContext
  */
 public object SmsCode {
     /**
+     * The version of this binding (the Maven artifact's). The library loaded must be
+     * compatible: the same 0.x series and not older, else the first call throws
+     * `UnsatisfiedLinkError` saying which version was found.
+     */
+    public const val BINDING_VERSION: String = "0.1.0"
+
+    /**
      * The request signature: lowercase hex SHA-256 of
      * `phone + codeType + random + ts + userDomainSecret`.
      *
