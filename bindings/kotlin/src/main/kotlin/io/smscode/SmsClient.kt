@@ -213,7 +213,9 @@ public class SmsClient
         /**
          * [sendCode] as a suspending call: the blocking send runs on [dispatcher]
          * ([Dispatchers.IO] by default), so the caller's thread (e.g. Android's main
-         * thread) is never blocked. Cancellation takes effect when the send returns.
+         * thread) is never blocked. Cancellation (and `withTimeout`) takes effect only when
+         * the send returns, and the code may have been delivered by then: to bound a send,
+         * lower the total timeout with [setTimeouts] instead.
          */
         @Throws(SmsException::class)
         public suspend fun sendCodeSuspending(

@@ -107,7 +107,8 @@ public object SmsCode {
     /**
      * [sendCode] as a suspending call: the blocking send runs on [dispatcher]
      * ([Dispatchers.IO] by default), so the caller's thread is never blocked.
-     * Cancellation takes effect when the send returns (at most the total timeout).
+     * Cancellation (and `withTimeout`) takes effect when the send returns (at most the
+     * total timeout), and the code may have been delivered by then.
      */
     @Throws(SmsException::class)
     public suspend fun sendCodeSuspending(
