@@ -4,6 +4,7 @@ import com.sun.jna.Pointer
 import java.lang.ref.Cleaner
 import java.lang.ref.PhantomReference
 import java.lang.ref.ReferenceQueue
+import java.util.Collections
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicBoolean
 
@@ -140,7 +141,8 @@ private class PhantomCleaner : NativeCleaner {
     private val queue = ReferenceQueue<Any>()
 
     // The references themselves must stay reachable until they are enqueued.
-    private val pending: MutableSet<Entry> = ConcurrentHashMap.newKeySet()
+    // (ConcurrentHashMap.newKeySet() needs Android API 24; this works on every API level.)
+    private val pending: MutableSet<Entry> = Collections.newSetFromMap(ConcurrentHashMap())
 
     private inner class Entry(
         owner: Any,
