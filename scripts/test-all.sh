@@ -27,7 +27,8 @@ stage() {
 
 stage "system packages" scripts/ensure-packages.sh
 stage "rust format" cargo fmt --all --check
-stage "shell lint" shellcheck scripts/test-all.sh scripts/check-*.sh scripts/ensure-packages.sh scripts/install.sh .ci/run
+stage "shell lint" shellcheck scripts/test-all.sh scripts/check-*.sh scripts/ensure-packages.sh scripts/install.sh .ci/run \
+  bindings/python/build-wheel.sh bindings/python/test-wheel.sh bindings/kotlin/package-jar.sh bindings/kotlin/test-jar.sh
 stage "rust lint" cargo clippy --workspace --all-targets --locked -- -D warnings
 # The test-only build that can force a panic inside an export (cargo feature
 # `test-panic`), kept apart from the shipped library: built first in the same target
@@ -57,20 +58,32 @@ cargo build --profile ship -p smscode --lib --locked --quiet --target-dir target
   > target/size-build.log 2>&1 &
 size_build=$!
 
-for script in tests/c/test.sh bindings/c/test.sh bindings/python/test.sh \
-              bindings/kotlin/test.sh bindings/swift/test.sh; do
+run_script() {
+  local script=$1
   if [ -x "$script" ]; then
     stage "$script" "$script"
   else
     failed+=("$script (missing)")
     echo "=== $script: MISSING"
   fi
+}
+for script in tests/c/test.sh bindings/python/test.sh bindings/kotlin/test.sh \
+              bindings/swift/test.sh; do
+  run_script "$script"
 done
 size_budget() {
   wait "$size_build" || { cat target/size-build.log; return 1; }
   SMSCODE_SIZE_TARGET_DIR=target/size scripts/check-size.sh
 }
 stage "size budget" size_budget
+# What users install without Rust carries the library the budget just measured: the C
+# install (scripts/install.sh's default build), the manylinux wheel and the JVM jar.
+# Their builds find it fresh in target/size (cargo does nothing).
+export CARGO_TARGET_DIR="$repo/target/size"
+for script in bindings/c/test.sh bindings/python/test-wheel.sh bindings/kotlin/test-jar.sh; do
+  run_script "$script"
+done
+unset CARGO_TARGET_DIR
 
 echo
 for name in "${failed[@]}"; do echo "  FAILED: $name"; done

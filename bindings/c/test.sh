@@ -8,7 +8,8 @@
 #
 # Env: SMSCODE_LIB_DIR (default <repo>/target/release) and SMSCODE_EMULATOR (default
 # <repo>/target/release/smscode-emulator); when the defaults are missing they are
-# built with cargo. KEEP_WORK=1 keeps the temporary directory. Prints one line per
+# built with cargo. CARGO_TARGET_DIR: where install.sh's default build (the `ship`
+# profile) lives; scripts/test-all.sh points it at the size budget's build. KEEP_WORK=1 keeps the temporary directory. Prints one line per
 # check and "N passed, N failed"; exits 1 on any failure.
 set -euo pipefail
 
@@ -109,6 +110,15 @@ check "libsmscode.so -> libsmscode.so.$major" test "$(readlink "$lib/libsmscode.
 check "libsmscode.a installed" test -f "$lib/libsmscode.a"
 check "include/smscode.h is the repo's header" cmp -s "$repo/include/smscode.h" "$prefix/include/smscode.h"
 check "include/smscode.hpp is the repo's header" cmp -s "$repo/include/smscode.hpp" "$prefix/include/smscode.hpp"
+# Without SMSCODE_LIB_DIR the script installs the shipped build: stripped, and byte for
+# byte the library the size budget measures.
+PREFIX=$work/default-prefix LDCONFIG=0 env -u SMSCODE_LIB_DIR "$repo/scripts/install.sh" \
+  >"$work/default-install.log" 2>&1 || fatal "scripts/install.sh (default build)" "$work/default-install.log"
+default_lib=$work/default-prefix/lib/libsmscode.so.$version
+stripped() { ! readelf -S "$1" | grep -q '\.symtab'; }
+check "the default install is stripped (no .symtab)" stripped "$default_lib"
+check "the default install is the ship build the size budget measures" \
+  cmp -s "$default_lib" "${CARGO_TARGET_DIR:-$repo/target}/ship/libsmscode.so"
 check "CMake package files installed" test -f "$lib/cmake/smscode/smscodeConfig.cmake" -a -f "$lib/cmake/smscode/smscodeConfigVersion.cmake"
 
 soname=$(readelf -d "$lib/libsmscode.so.$version" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
