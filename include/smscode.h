@@ -68,7 +68,7 @@
 #define SMS_ERR_HTTP_STATUS -8
 
 /**
- * The body is not JSON, has no integer `code`, or is over 64 KiB.
+ * The body is not JSON, has no integer `code` (or a negative one), or is over 64 KiB.
  */
 #define SMS_ERR_BAD_RESPONSE -9
 

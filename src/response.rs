@@ -18,7 +18,8 @@ pub struct ResponseBody {
 
 /// Parses `{"code": int, "msg": str|null, "extMsg": str|null, "data": ...}`.
 ///
-/// `code` must be an integer that fits `i32`; `msg` and `extMsg` may be missing or
+/// `code` must be an integer from 0 to `i32::MAX`: a negative code would read as one
+/// of the library's own negative statuses. `msg` and `extMsg` may be missing or
 /// `null` (the real service sends `null`), and are ignored when of another type.
 pub fn parse_body(body: &[u8]) -> Result<ResponseBody, Error> {
     let value: serde_json::Value = serde_json::from_slice(body)
@@ -36,6 +37,12 @@ pub fn parse_body(body: &[u8]) -> Result<ResponseBody, Error> {
                 "response has no integer \"code\" field",
             )
         })?;
+    if code < 0 {
+        return Err(Error::new(
+            Status::BadResponse,
+            format!("response has a negative \"code\" ({code}); server codes are never negative"),
+        ));
+    }
     let text = |key: &str| object.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     Ok(ResponseBody {
         code,
@@ -132,6 +139,8 @@ mod tests {
             br#"{"code":"200"}"#,
             br#"{"code":1.5}"#,
             br#"{"code":4294967296}"#,
+            br#"{"code":-5}"#,
+            br#"{"code":-1,"msg":"x"}"#,
         ] {
             assert_eq!(parse_body(body).unwrap_err().status(), Status::BadResponse);
         }

@@ -208,6 +208,21 @@ fn broken_answers_are_local_errors() {
 }
 
 #[test]
+fn a_negative_server_code_is_a_bad_response() {
+    // -5 is also SMS_ERR_NETWORK: passed through, it would look like a local failure.
+    let emu = emulator_with(|c| c.min_interval_secs = 0);
+    fault(&emu, FaultKind::NegativeCode);
+    let error = client(&emu)
+        .build()
+        .unwrap()
+        .send_code("+86", PHONE, CodeType::Login)
+        .unwrap_err();
+    assert_eq!(error.status(), Status::BadResponse, "{error}");
+    assert!(error.message().contains("negative"), "{error}");
+    assert!(emu.codes_for(PHONE).is_empty());
+}
+
+#[test]
 fn a_delay_is_waited_for() {
     let emu = emulator();
     emu.arm_fault(

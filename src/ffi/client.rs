@@ -8,7 +8,7 @@ use super::boundary::{arg_ptr, arg_str, call, call_or};
 use super::sign::code_type_arg;
 use super::{SMS_CLOCK_SKEW_UNKNOWN, SMS_OK};
 use crate::client::{Client, ClientBuilder, SendResult};
-use crate::error::Error;
+use crate::error::{Error, Status};
 
 /// A configured client: an opaque handle from `sms_client_new`.
 ///
@@ -274,6 +274,11 @@ pub unsafe extern "C" fn sms_client_send(
             .current()
             .send_code(international_code, phone, code_type)?;
         let code = result.code;
+        if code < 0 {
+            // Never reached (the parser refuses negative codes), but a negative value
+            // here would read as a local status with a response the caller never frees.
+            return Err(Error::new(Status::BadResponse, "negative server code"));
+        }
         if !out_response.is_null() {
             *out_response = Box::into_raw(Box::new(SmsResponse::new(result)));
         }

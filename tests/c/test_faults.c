@@ -96,6 +96,18 @@ static void faults(void) {
   fault_send("http500", 0, SMS_ERR_HTTP_STATUS, "500", __LINE__);
   fault_send("not_json", 0, SMS_ERR_BAD_RESPONSE, "not JSON", __LINE__);
   fault_send("huge_body", 0, SMS_ERR_BAD_RESPONSE, "65536", __LINE__);
+  /* A negative server code (-5 here) is not a local status: BAD_RESPONSE, with a
+   * message, and no response handle written (a caller would never free it). */
+  fault_send("negative_code", 0, SMS_ERR_BAD_RESPONSE, "negative", __LINE__);
+  {
+    char phone[32];
+    next_phone(phone, sizeof phone);
+    emu_fault(url, "negative_code", 1, 0);
+    CHECK_EQ(sms_send_code(url, "demo", "demo-secret", "+86", phone, SMS_CODE_TYPE_LOGIN),
+             SMS_ERR_BAD_RESPONSE);
+    CHECK_LAST_ERROR_HAS("sms_send_code");
+    CHECK_LAST_ERROR_HAS("negative");
+  }
   fault_send("delay", 500, 200, "", __LINE__);
 
   /* A redirect is never followed: its target (127.0.0.1:1) is never contacted. If it
