@@ -12,22 +12,28 @@ thread_local! {
 
 /// Runs an export's body: `Ok(value)` is returned as is, `Err` sets the thread's
 /// last error and returns its status, and a panic returns `SMS_ERR_INTERNAL`.
+/// Everything, the last-error write included, runs inside `catch_unwind`.
 pub(crate) fn call(export: &'static str, body: impl FnOnce() -> Result<i32, Error>) -> i32 {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         panic_if_armed();
-        body()
+        match body() {
+            Ok(value) => value,
+            Err(error) => {
+                set_last_error(format_args!("{export}: {error}"));
+                error.status().code()
+            }
+        }
     }));
-    match outcome {
-        Ok(Ok(value)) => value,
-        Ok(Err(error)) => {
-            set_last_error(format!("{export}: {error}"));
-            error.status().code()
-        }
-        Err(_) => {
-            set_last_error(format!("{export}: internal error (a panic was caught)"));
-            Status::Internal.code()
-        }
-    }
+    outcome.unwrap_or_else(|payload| {
+        drop_payload(payload);
+        // The message itself must not unwind either.
+        let _ = catch_unwind(|| {
+            set_last_error(format_args!(
+                "{export}: internal error (a panic was caught)"
+            ))
+        });
+        Status::Internal.code()
+    })
 }
 
 /// For exports that return no status (free functions, getters): a panic yields `fallback`.
@@ -36,16 +42,37 @@ pub(crate) fn call_or<T>(fallback: T, body: impl FnOnce() -> T) -> T {
         panic_if_armed();
         body()
     }))
-    .unwrap_or(fallback)
+    .unwrap_or_else(|payload| {
+        drop_payload(payload);
+        fallback
+    })
 }
 
-fn set_last_error(message: String) {
-    LAST_ERROR.with(|last| *last.borrow_mut() = message);
+/// Drops a caught panic's payload: its destructor could panic in turn, so inside
+/// `catch_unwind` too (and a payload that panics while dropped is leaked).
+fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+        std::mem::forget(again);
+    }
 }
 
-/// The calling thread's last error message ("" if none yet).
+/// Records the message, unless the thread is being torn down (a thread-local
+/// destructor calling an export): `try_with` then fails instead of panicking.
+fn set_last_error(message: std::fmt::Arguments<'_>) {
+    let _ = LAST_ERROR.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            last.clear();
+            let _ = std::fmt::Write::write_fmt(&mut *last, message);
+        }
+    });
+}
+
+/// The calling thread's last error message ("" if none yet, or during thread teardown).
 pub(crate) fn with_last_error<T>(f: impl FnOnce(&str) -> T) -> T {
-    LAST_ERROR.with(|last| f(&last.borrow()))
+    let copy = LAST_ERROR
+        .try_with(|last| last.try_borrow().map(|t| t.clone()).unwrap_or_default())
+        .unwrap_or_default();
+    f(&copy)
 }
 
 /// Reads a required NUL-terminated UTF-8 string.
