@@ -15,7 +15,8 @@ use crate::response::{is_success, parse_body, MAX_BODY_BYTES};
 use crate::sign::{new_random, sign_into, CodeType, SIGNATURE_LEN};
 use crate::validate::{check_send, check_text, Rejection, CODE_FREQUENCY_LIMIT};
 
-/// Default connect timeout (DNS, TCP and TLS set-up).
+/// Default connect timeout: bounds the DNS lookup, and then, separately, the TCP
+/// connection, proxy `CONNECT` and TLS handshake.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default total timeout for one send, body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -128,13 +129,16 @@ impl ClientBuilder {
         }
     }
 
-    /// Connect timeout: DNS, TCP and TLS set-up (default 10 s). Must be non-zero.
+    /// Connect timeout (default 10 s), non-zero: bounds the DNS lookup, and then,
+    /// separately, the TCP connection, proxy `CONNECT` and TLS handshake (so at most
+    /// twice this before the request is written; the total timeout bounds it all).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.transport.connect_timeout = timeout;
         self
     }
 
-    /// Total timeout for one send, reading the body included (default 20 s). Must be non-zero.
+    /// Total timeout for one send, from the start to the last byte of the answer:
+    /// lookup, connection, request, response and body (default 20 s). Non-zero.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.transport.timeout = timeout;
         self
@@ -399,6 +403,8 @@ impl Transport {
             // sending at once, the sends past the third opened new connections.
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
             .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
+            // ureq's connect timeout starts after the lookup: bound the lookup too.
+            .timeout_resolve(Some(options.connect_timeout))
             .timeout_connect(Some(options.connect_timeout))
             .timeout_global(Some(options.timeout))
             .proxy(proxy)

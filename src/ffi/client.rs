@@ -102,8 +102,16 @@ pub unsafe extern "C" fn sms_client_free(client: *mut SmsClient) {
     })
 }
 
-/// Sets the connect timeout (DNS, TCP, TLS; default 10000 ms) and the total
-/// timeout of one send, body included (default 20000 ms). Both must be > 0.
+/// Sets the two timeouts of a send, in milliseconds; both must be > 0.
+///
+/// `connect_timeout_ms` (default 10000) bounds the DNS lookup of the host, and then,
+/// separately, setting up the connection: TCP, a proxy's `CONNECT` and the TLS
+/// handshake. So up to twice this may pass before the request is written; an
+/// address from the library's 30 s name cache or a kept-alive connection skips
+/// those steps. `total_timeout_ms` (default 20000) bounds the whole send, from the
+/// call to the last byte of the answer: lookup, connection, request, waiting for
+/// the response and reading its body. Whichever expires first ends the send with
+/// `SMS_ERR_TIMEOUT`.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.

@@ -26,7 +26,7 @@ pub const SMS_ERR_INVALID_ARGUMENT: i32 = -3;
 pub const SMS_ERR_BUFFER_TOO_SMALL: i32 = -4;
 /// DNS failure, connection refused or reset.
 pub const SMS_ERR_NETWORK: i32 = -5;
-/// The connect or total timeout expired.
+/// The connect or total timeout expired (see `sms_client_set_timeouts`).
 pub const SMS_ERR_TIMEOUT: i32 = -6;
 /// TLS handshake or certificate verification failed.
 pub const SMS_ERR_TLS: i32 = -7;
