@@ -10,7 +10,7 @@ use ureq::tls::{PemItem, RootCerts, TlsConfig};
 
 use crate::endpoint::{endpoint_url, request_url};
 use crate::error::{Error, Status};
-use crate::resolver::CachingResolver;
+use crate::resolver::{CachingResolver, NameCache};
 use crate::response::{is_success, parse_body, MAX_BODY_BYTES};
 use crate::sign::{new_random, sign_into, CodeType, SIGNATURE_LEN};
 use crate::validate::{check_send, check_text, Rejection, CODE_FREQUENCY_LIMIT};
@@ -367,6 +367,8 @@ const MAX_IDLE_CONNECTIONS: usize = 16;
 /// One HTTP agent (its connection pool) and the endpoint it posts to.
 struct Transport {
     agent: ureq::Agent,
+    /// The agent's name cache, emptied when a send fails before its answer.
+    names: NameCache,
     endpoint: String,
     language: Option<String>,
 }
@@ -411,12 +413,14 @@ impl Transport {
             .user_agent(options.user_agent.as_str())
             .tls_config(tls_config(&options.ca_files)?)
             .build();
+        let names = NameCache::default();
         Ok(Transport {
             agent: ureq::Agent::with_parts(
                 config,
                 ureq::unversioned::transport::DefaultConnector::default(),
-                CachingResolver::default(),
+                CachingResolver::new(names.clone()),
             ),
+            names,
             endpoint,
             language: options.language.clone(),
         })
@@ -428,7 +432,12 @@ impl Transport {
         if let Some(language) = &self.language {
             request = request.header("X-Q-Language", language.as_str());
         }
-        let mut response = request.send_empty().map_err(transport_error)?;
+        let mut response = request.send_empty().map_err(|error| {
+            // The address may be stale (a network change, NAT64): look it up again
+            // next time instead of reusing it for the rest of its cache life.
+            self.names.clear();
+            transport_error(error)
+        })?;
         let received_ms = unix_ms_now().saturating_add(clock_offset_ms);
         let http_status = response.status().as_u16();
         let clock_skew_ms = response

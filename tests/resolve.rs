@@ -1,6 +1,6 @@
 //! Name resolution, with this test binary's own `getaddrinfo` standing in for the
 //! system's (the library's lookups resolve to it): a lookup that hangs must end in
-//! the connect timeout.
+//! the connect timeout, and an address that just failed must not be reused.
 
 use std::ffi::{c_char, c_int};
 use std::io::{BufRead, BufReader, Write};
@@ -119,4 +119,34 @@ fn a_hanging_lookup_ends_in_the_connect_timeout() {
     assert_eq!(error.status(), Status::Timeout, "{error}");
     // Ended by the connect timeout, not by the lookup finishing (nor the total timeout).
     assert!(elapsed < lookup, "took {elapsed:?}");
+}
+
+#[test]
+fn an_address_that_failed_is_looked_up_again() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let port = server();
+    // Nothing listens on 127.0.0.2: the first address is refused.
+    answer_with(Duration::ZERO, Ipv4Addr::new(127, 0, 0, 2));
+    let client = Client::builder(&format!("http://localhost:{port}"), "d", "s")
+        .build()
+        .unwrap();
+    let send = || client.send_code("+86", "13800138000", CodeType::Login);
+    let error = send().expect_err("127.0.0.2 refuses");
+    assert_eq!(error.status(), Status::Network, "{error}");
+    // The name now resolves to where the server is (a network change, NAT64...).
+    answer_with(Duration::ZERO, Ipv4Addr::LOCALHOST);
+    let before = LOOKUPS.load(Ordering::SeqCst);
+    assert_eq!(send().expect("the new address is used").code, 200);
+    assert_eq!(
+        LOOKUPS.load(Ordering::SeqCst),
+        before + 1,
+        "looked up again"
+    );
+    // A working address stays cached.
+    assert_eq!(send().unwrap().code, 200);
+    assert_eq!(
+        LOOKUPS.load(Ordering::SeqCst),
+        before + 1,
+        "cached while it works"
+    );
 }
