@@ -133,7 +133,7 @@
  * Thread-safe: one handle may be shared by many threads and used for concurrent
  * sends (connections are pooled and reused). Setters may be called at any time;
  * a send already under way keeps the settings it started with. Changing a setting
- * starts a new connection pool and forgets the resend guard's history.
+ * starts a new connection pool; the resend guard keeps its history.
  */
 typedef struct SmsClient SmsClient;
 
@@ -259,7 +259,8 @@ int32_t sms_client_set_clock_offset_ms(const SmsClient *client, int64_t offset_m
 /**
  * Double-tap guard: a second send to the same international code, phone and code
  * type within `interval_ms` answers 5058 without touching the network. 0 turns it
- * off (the default).
+ * off (the default). `"+86"` and `"86"` are the same international code. The
+ * history of sends is kept when this or any other setter changes the client.
  *
  * # Safety
  * `client` is NULL or a live handle.

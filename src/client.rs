@@ -193,6 +193,7 @@ impl ClientBuilder {
     /// Double-tap guard: a second send to the same international code, phone and
     /// code type within `interval` answers 5058 without touching the network.
     /// `Duration::ZERO` turns it off (the default).
+    /// `+86` and `86` are the same international code.
     pub fn resend_guard(mut self, interval: Duration) -> Self {
         self.resend_guard = (!interval.is_zero()).then_some(interval);
         self
@@ -215,7 +216,8 @@ impl ClientBuilder {
             ssid: self.ssid.clone(),
             stid: self.stid.clone(),
             clock_offset_ms: self.clock_offset_ms,
-            guard: self.resend_guard.map(ResendGuard::new),
+            guard: self.resend_guard,
+            sent: Arc::default(),
         })
     }
 }
@@ -236,10 +238,19 @@ pub struct Client {
     ssid: Option<String>,
     stid: Option<String>,
     clock_offset_ms: i64,
-    guard: Option<ResendGuard>,
+    /// The resend guard's interval, when it is on.
+    guard: Option<Duration>,
+    /// When each key was last sent (kept even while the guard is off).
+    sent: Arc<SendHistory>,
 }
 
 impl Client {
+    /// Carries the resend guard's history over from the client this one replaces
+    /// (the C ABI rebuilds its client when a setter runs).
+    pub(crate) fn keep_history_of(&mut self, previous: &Client) {
+        self.sent = Arc::clone(&previous.sent);
+    }
+
     /// Shorthand for [`ClientBuilder::new`].
     pub fn builder(base: &str, user_domain: &str, secret: &str) -> ClientBuilder {
         ClientBuilder::new(base, user_domain, secret)
@@ -269,8 +280,11 @@ impl Client {
             Err(Rejection::Code(code)) => return Ok(SendResult::local(code)),
             Err(Rejection::Invalid(error)) => return Err(error),
         }
-        if let Some(guard) = &self.guard {
-            if !guard.admit(international_code, phone, code_type) {
+        if let Some(interval) = self.guard {
+            if !self
+                .sent
+                .admit(interval, international_code, phone, code_type)
+            {
                 return Ok(SendResult::local(CODE_FREQUENCY_LIMIT));
             }
         }
@@ -329,6 +343,7 @@ pub fn send_code(
         stid: None,
         clock_offset_ms: 0,
         guard: None,
+        sent: Arc::default(),
     };
     client.send_code(international_code, phone, code_type)
 }
@@ -551,39 +566,46 @@ fn is_tls(error: &std::io::Error) -> bool {
     false
 }
 
-/// Remembers when each (international code, phone, code type) was last sent.
-#[derive(Debug)]
-struct ResendGuard {
-    interval: Duration,
-    last_sent: Mutex<HashMap<(String, String, CodeType), Instant>>,
+/// When each (international code, phone, code type) was last sent, for the resend
+/// guard. `+86` and `86` are one key.
+#[derive(Default)]
+struct SendHistory(Mutex<HashMap<(String, String, CodeType), Instant>>);
+
+impl fmt::Debug for SendHistory {
+    // Phone numbers stay out of Debug output.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SendHistory")
+    }
 }
 
 /// Past this many remembered keys, expired ones are dropped.
 const GUARD_PRUNE_AT: usize = 1024;
 
-impl ResendGuard {
-    fn new(interval: Duration) -> ResendGuard {
-        ResendGuard {
-            interval,
-            last_sent: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Records the send and returns true, or returns false inside the interval.
-    fn admit(&self, international_code: &str, phone: &str, code_type: CodeType) -> bool {
+impl SendHistory {
+    /// Records the send and returns true, or returns false inside `interval`.
+    fn admit(
+        &self,
+        interval: Duration,
+        international_code: &str,
+        phone: &str,
+        code_type: CodeType,
+    ) -> bool {
         let now = Instant::now();
         let mut last_sent = self
-            .last_sent
+            .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let key = (international_code.to_owned(), phone.to_owned(), code_type);
+        let country = international_code
+            .strip_prefix('+')
+            .unwrap_or(international_code);
+        let key = (country.to_owned(), phone.to_owned(), code_type);
         if let Some(at) = last_sent.get(&key) {
-            if now.duration_since(*at) < self.interval {
+            if now.duration_since(*at) < interval {
                 return false;
             }
         }
         if last_sent.len() >= GUARD_PRUNE_AT {
-            last_sent.retain(|_, at| now.duration_since(*at) < self.interval);
+            last_sent.retain(|_, at| now.duration_since(*at) < interval);
         }
         last_sent.insert(key, now);
         true
@@ -654,10 +676,14 @@ mod tests {
 
     #[test]
     fn guard_blocks_a_double_tap_only() {
-        let guard = ResendGuard::new(Duration::from_secs(60));
-        assert!(guard.admit("+86", "1", CodeType::Login));
-        assert!(!guard.admit("+86", "1", CodeType::Login));
-        assert!(guard.admit("+86", "1", CodeType::Registration));
-        assert!(guard.admit("+86", "2", CodeType::Login));
+        let sent = SendHistory::default();
+        let admit =
+            |intl, phone, code_type| sent.admit(Duration::from_secs(60), intl, phone, code_type);
+        assert!(admit("+86", "1", CodeType::Login));
+        assert!(!admit("+86", "1", CodeType::Login));
+        assert!(!admit("86", "1", CodeType::Login));
+        assert!(admit("+86", "1", CodeType::Registration));
+        assert!(admit("+86", "2", CodeType::Login));
+        assert!(admit("+44", "1", CodeType::Login));
     }
 }

@@ -117,6 +117,71 @@ fn the_resend_guard_answers_5058_without_sending() {
 }
 
 #[test]
+fn the_resend_guard_keys_plus_86_and_86_alike() {
+    let emu = emulator_with(|c| c.min_interval_secs = 0);
+    let guarded = client(&emu)
+        .resend_guard(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    assert_eq!(
+        guarded
+            .send_code("+86", PHONE, CodeType::Login)
+            .unwrap()
+            .code,
+        200
+    );
+    let again = guarded.send_code("86", PHONE, CodeType::Login).unwrap();
+    assert_eq!((again.code, again.http_status), (5058, 0), "86 is +86");
+    assert_eq!(emu.codes_for(PHONE).len(), 1);
+}
+
+#[test]
+fn the_resend_guard_remembers_across_c_setters() {
+    use smscode::ffi::*;
+    use std::ffi::CString;
+    let emu = emulator_with(|c| c.min_interval_secs = 0);
+    let base = CString::new(emu.base_url()).unwrap();
+    let secret = CString::new(DEMO_SECRET).unwrap();
+    let phone = CString::new(PHONE).unwrap();
+    let mut client = std::ptr::null_mut();
+    // SAFETY: every pointer is a live C string or the out-parameter above; the
+    // client is freed once at the end.
+    unsafe {
+        assert_eq!(
+            sms_client_new(
+                base.as_ptr(),
+                c"demo".as_ptr(),
+                secret.as_ptr(),
+                &mut client
+            ),
+            SMS_OK
+        );
+        assert_eq!(sms_client_set_resend_guard_ms(client, 30_000), SMS_OK);
+        let send = || {
+            sms_client_send(
+                client,
+                c"+86".as_ptr(),
+                phone.as_ptr(),
+                SMS_CODE_TYPE_LOGIN,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(send(), 200);
+        // Any setter rebuilds the client: the guard's history must survive it.
+        assert_eq!(sms_client_set_user_agent(client, c"app/2".as_ptr()), SMS_OK);
+        assert_eq!(send(), SMS_CODE_FREQUENCY_LIMIT);
+        assert_eq!(sms_client_set_timeouts(client, 5_000, 10_000), SMS_OK);
+        assert_eq!(sms_client_set_resend_guard_ms(client, 60_000), SMS_OK);
+        assert_eq!(send(), SMS_CODE_FREQUENCY_LIMIT);
+        // Turning the guard off lets the send through.
+        assert_eq!(sms_client_set_resend_guard_ms(client, 0), SMS_OK);
+        assert_eq!(send(), 200);
+        sms_client_free(client);
+    }
+    assert_eq!(emu.codes_for(PHONE).len(), 2);
+}
+
+#[test]
 fn enterprise_ids_are_sent_only_when_set() {
     let emu = emulator_with(|c| c.min_interval_secs = 0);
     let send = |ssid: &str, stid: &str| {

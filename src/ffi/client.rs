@@ -15,7 +15,7 @@ use crate::error::{Error, Status};
 /// Thread-safe: one handle may be shared by many threads and used for concurrent
 /// sends (connections are pooled and reused). Setters may be called at any time;
 /// a send already under way keeps the settings it started with. Changing a setting
-/// starts a new connection pool and forgets the resend guard's history.
+/// starts a new connection pool; the resend guard keeps its history.
 pub struct SmsClient {
     state: RwLock<ClientState>,
 }
@@ -39,7 +39,8 @@ impl SmsClient {
     ) -> Result<i32, Error> {
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
         let builder = change(state.builder.clone());
-        let client = builder.build()?;
+        let mut client = builder.build()?;
+        client.keep_history_of(&state.client);
         *state = ClientState {
             builder,
             client: Arc::new(client),
@@ -237,7 +238,8 @@ pub unsafe extern "C" fn sms_client_set_clock_offset_ms(
 
 /// Double-tap guard: a second send to the same international code, phone and code
 /// type within `interval_ms` answers 5058 without touching the network. 0 turns it
-/// off (the default).
+/// off (the default). `"+86"` and `"86"` are the same international code. The
+/// history of sends is kept when this or any other setter changes the client.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
