@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
@@ -379,13 +379,37 @@ pub(crate) fn unix_ms_now() -> i64 {
 /// Idle keep-alive connections a client keeps (it talks to one host).
 const MAX_IDLE_CONNECTIONS: usize = 16;
 
-/// One HTTP agent (its connection pool) and the endpoint it posts to.
+/// The endpoint, and the HTTP agent (its connection pool) that posts to it.
 struct Transport {
-    agent: ureq::Agent,
-    /// The agent's name cache, emptied when a send fails before its answer.
-    names: NameCache,
     endpoint: String,
     language: Option<String>,
+    config: ureq::config::Config,
+    pool: RwLock<Pool>,
+}
+
+/// An agent, its name cache, and the process they belong to.
+struct Pool {
+    pid: u32,
+    agent: ureq::Agent,
+    names: NameCache,
+}
+
+impl Pool {
+    fn new(config: &ureq::config::Config) -> Pool {
+        let names = NameCache::default();
+        // A new connector also means new TLS state (its rustls config holds the
+        // session tickets).
+        let agent = ureq::Agent::with_parts(
+            config.clone(),
+            ureq::unversioned::transport::DefaultConnector::default(),
+            CachingResolver::new(names.clone()),
+        );
+        Pool {
+            pid: std::process::id(),
+            agent,
+            names,
+        }
+    }
 }
 
 impl fmt::Debug for Transport {
@@ -428,29 +452,45 @@ impl Transport {
             .user_agent(options.user_agent.as_str())
             .tls_config(tls_config(&options.ca_files)?)
             .build();
-        let names = NameCache::default();
         Ok(Transport {
-            agent: ureq::Agent::with_parts(
-                config,
-                ureq::unversioned::transport::DefaultConnector::default(),
-                CachingResolver::new(names.clone()),
-            ),
-            names,
+            pool: RwLock::new(Pool::new(&config)),
+            config,
             endpoint,
             language: options.language.clone(),
         })
     }
 
+    /// The agent and name cache of this process. After a `fork()` the child starts
+    /// its own: the parent's connections and TLS sessions are not shared with it.
+    fn pool(&self) -> (ureq::Agent, NameCache) {
+        let pid = std::process::id();
+        {
+            let pool = self.pool.read().unwrap_or_else(|p| p.into_inner());
+            if pool.pid == pid {
+                return (pool.agent.clone(), pool.names.clone());
+            }
+        }
+        let mut pool = self.pool.write().unwrap_or_else(|p| p.into_inner());
+        if pool.pid != pid {
+            let inherited = std::mem::replace(&mut *pool, Pool::new(&self.config));
+            // Dropping the parent's connections here could write into them (a TLS
+            // close_notify): leave them to the parent.
+            std::mem::forget(inherited);
+        }
+        (pool.agent.clone(), pool.names.clone())
+    }
+
     fn post(&self, params: &[(&str, &str)], clock_offset_ms: i64) -> Result<SendResult, Error> {
         let url = request_url(&self.endpoint, params);
-        let mut request = self.agent.post(&url);
+        let (agent, names) = self.pool();
+        let mut request = agent.post(&url);
         if let Some(language) = &self.language {
             request = request.header("X-Q-Language", language.as_str());
         }
         let mut response = request.send_empty().map_err(|error| {
             // The address may be stale (a network change, NAT64): look it up again
             // next time instead of reusing it for the rest of its cache life.
-            self.names.clear();
+            names.clear();
             transport_error(error)
         })?;
         let received_ms = unix_ms_now().saturating_add(clock_offset_ms);
