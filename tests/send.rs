@@ -236,8 +236,11 @@ fn hang_and_slow_drip_end_in_the_total_timeout() {
         let error = client.send_code("+86", PHONE, CodeType::Login).unwrap_err();
         let elapsed = start.elapsed();
         assert_eq!(error.status(), Status::Timeout, "{kind:?}: {error}");
+        // Not before the timeout; and ended by it, not by the server (a hang lasts an
+        // hour, the drip 46 s). No tighter upper bound: a loaded machine is slow.
+        assert!(elapsed >= timeout.mul_f64(0.8), "{kind:?} took {elapsed:?}");
         assert!(
-            elapsed >= timeout.mul_f64(0.8) && elapsed <= timeout.mul_f64(1.2),
+            elapsed < Duration::from_secs(30),
             "{kind:?} took {elapsed:?}"
         );
     }
