@@ -90,7 +90,7 @@ pub struct ClientBuilder {
 }
 
 /// The options that shape connections; clients with equal options could share them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 struct TransportOptions {
     connect_timeout: Duration,
     timeout: Duration,
@@ -98,6 +98,30 @@ struct TransportOptions {
     ca_files: Vec<PathBuf>,
     user_agent: String,
     language: Option<String>,
+}
+
+impl fmt::Debug for TransportOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            // A proxy URL may carry a user name and password.
+            .field("proxy", &self.proxy.as_deref().map(without_user_info))
+            .field("ca_files", &self.ca_files)
+            .field("user_agent", &self.user_agent)
+            .field("language", &self.language)
+            .finish()
+    }
+}
+
+/// The URL with any `user:password@` replaced by `<redacted>@`.
+fn without_user_info(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://<redacted>{}", &rest[at..]),
+        None => url.to_owned(),
+    }
 }
 
 impl Default for TransportOptions {
@@ -564,6 +588,13 @@ fn tls_config(ca_files: &[PathBuf]) -> Result<TlsConfig, Error> {
 /// the underlying reason; they never carry the request (it holds the signature).
 fn transport_error(error: ureq::Error) -> Error {
     use ureq::Error as E;
+    // These quote the request URL, whose query holds the phone and the signature.
+    if matches!(
+        error,
+        E::BadUri(_) | E::Http(_) | E::RequireHttpsOnly(_) | E::InvalidProxyUrl
+    ) {
+        return Error::invalid("invalid request: the HTTP client refused its URL or a header");
+    }
     let reason = error.to_string();
     let status = match &error {
         E::Timeout(_) => Status::Timeout,
@@ -576,13 +607,11 @@ fn transport_error(error: ureq::Error) -> Error {
         E::Tls(_) | E::Pem(_) | E::Rustls(_) => Status::Tls,
         E::Io(io) if is_tls(io) => Status::Tls,
         E::Io(io) if is_timeout(io.kind()) => Status::Timeout,
-        E::BadUri(_) | E::InvalidProxyUrl => Status::InvalidArgument,
         _ => Status::Network,
     };
     let what = match status {
         Status::Timeout => "timed out",
         Status::Tls => "TLS failure",
-        Status::InvalidArgument => "invalid request",
         _ => "network failure",
     };
     Error::new(status, format!("{what}: {reason}"))
@@ -712,6 +741,34 @@ mod tests {
             status(ClientBuilder::new("http://example.com", "d", "s")),
             Status::InsecureUrl
         );
+    }
+
+    #[test]
+    fn debug_output_hides_proxy_credentials() {
+        let builder = ClientBuilder::new("eu", "d", "s")
+            .proxy("http://proxy-user:PROXY-PASSWORD-42@proxy.example:3128");
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("PROXY-PASSWORD-42"), "{shown}");
+        assert!(!shown.contains("proxy-user"), "{shown}");
+        assert!(shown.contains("proxy.example:3128"), "{shown}");
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("PROXY-PASSWORD-42"));
+    }
+
+    #[test]
+    fn url_errors_do_not_echo_the_request() {
+        // ureq's URL errors quote the URL, whose query holds the phone number and
+        // the signature.
+        let url = "http://h/p?phone=13912345678&signature=abc123";
+        for error in [
+            ureq::Error::BadUri(format!("{url} is missing host")),
+            ureq::Error::RequireHttpsOnly(url.to_owned()),
+        ] {
+            let mapped = transport_error(error);
+            assert!(!mapped.message().contains("13912345678"), "{mapped}");
+            assert!(!mapped.message().contains("abc123"), "{mapped}");
+            assert!(!mapped.message().is_empty());
+        }
     }
 
     #[test]

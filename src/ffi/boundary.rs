@@ -86,12 +86,23 @@ pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a s
             format!("argument `{name}` is NULL"),
         ));
     }
-    CStr::from_ptr(ptr).to_str().map_err(|_| {
+    // SAFETY: not NULL, and the caller's contract makes it a NUL-terminated string.
+    unsafe { CStr::from_ptr(ptr) }.to_str().map_err(|_| {
         Error::new(
             Status::InvalidUtf8,
             format!("argument `{name}` is not valid UTF-8"),
         )
     })
+}
+
+/// A required pointer to a live object, borrowed for the call.
+///
+/// # Safety
+/// `ptr` is NULL or points to a live `T` that outlives the call.
+pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Error> {
+    let ptr = arg_ptr(ptr, name)?;
+    // SAFETY: not NULL, and the caller's contract makes it a live `T`.
+    Ok(unsafe { &*ptr })
 }
 
 /// A required pointer argument.

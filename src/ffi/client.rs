@@ -4,7 +4,7 @@ use std::ffi::{c_char, CString};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use super::boundary::{arg_ptr, arg_str, call, call_or};
+use super::boundary::{arg_ptr, arg_ref, arg_str, call, call_or};
 use super::sign::code_type_arg;
 use super::{SMS_CLOCK_SKEW_UNKNOWN, SMS_OK};
 use crate::client::{Client, ClientBuilder, SendResult};
@@ -75,16 +75,23 @@ pub unsafe extern "C" fn sms_client_new(
     out_client: *mut *mut SmsClient,
 ) -> i32 {
     call("sms_client_new", || {
-        let base_url = arg_str(base_url, "base_url")?;
-        let user_domain = arg_str(user_domain, "user_domain")?;
-        let secret = arg_str(user_domain_secret, "user_domain_secret")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (base_url, user_domain, secret) = unsafe {
+            (
+                arg_str(base_url, "base_url")?,
+                arg_str(user_domain, "user_domain")?,
+                arg_str(user_domain_secret, "user_domain_secret")?,
+            )
+        };
         let out_client = arg_ptr(out_client, "out_client")? as *mut *mut SmsClient;
         let builder = ClientBuilder::new(base_url, user_domain, secret);
         let client = Arc::new(builder.build()?);
         let handle = Box::new(SmsClient {
             state: RwLock::new(ClientState { builder, client }),
         });
-        *out_client = Box::into_raw(handle);
+        // SAFETY: `out_client` is not NULL and the caller made it writable.
+        unsafe { *out_client = Box::into_raw(handle) };
         Ok(SMS_OK)
     })
 }
@@ -98,7 +105,8 @@ pub unsafe extern "C" fn sms_client_new(
 pub unsafe extern "C" fn sms_client_free(client: *mut SmsClient) {
     call_or((), || {
         if !client.is_null() {
-            drop(Box::from_raw(client));
+            // SAFETY: a handle from `sms_client_new` (a `Box`), freed only once.
+            drop(unsafe { Box::from_raw(client) });
         }
     })
 }
@@ -123,7 +131,9 @@ pub unsafe extern "C" fn sms_client_set_timeouts(
     total_timeout_ms: u32,
 ) -> i32 {
     call("sms_client_set_timeouts", || {
-        let client = &*arg_ptr(client, "client")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let client = unsafe { arg_ref(client, "client")? };
         client.reconfigure(|b| {
             b.connect_timeout(Duration::from_millis(connect_timeout_ms.into()))
                 .timeout(Duration::from_millis(total_timeout_ms.into()))
@@ -142,8 +152,10 @@ pub unsafe extern "C" fn sms_client_set_proxy(
     proxy_url: *const c_char,
 ) -> i32 {
     call("sms_client_set_proxy", || {
-        let client = &*arg_ptr(client, "client")?;
-        let proxy_url = arg_str(proxy_url, "proxy_url")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, proxy_url) =
+            unsafe { (arg_ref(client, "client")?, arg_str(proxy_url, "proxy_url")?) };
         client.reconfigure(|b| b.proxy(proxy_url))
     })
 }
@@ -160,8 +172,10 @@ pub unsafe extern "C" fn sms_client_add_ca_file(
     pem_path: *const c_char,
 ) -> i32 {
     call("sms_client_add_ca_file", || {
-        let client = &*arg_ptr(client, "client")?;
-        let pem_path = arg_str(pem_path, "pem_path")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, pem_path) =
+            unsafe { (arg_ref(client, "client")?, arg_str(pem_path, "pem_path")?) };
         client.reconfigure(|b| b.ca_file(pem_path))
     })
 }
@@ -177,8 +191,14 @@ pub unsafe extern "C" fn sms_client_set_user_agent(
     user_agent: *const c_char,
 ) -> i32 {
     call("sms_client_set_user_agent", || {
-        let client = &*arg_ptr(client, "client")?;
-        let user_agent = arg_str(user_agent, "user_agent")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, user_agent) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(user_agent, "user_agent")?,
+            )
+        };
         client.reconfigure(|b| b.user_agent(user_agent))
     })
 }
@@ -194,8 +214,10 @@ pub unsafe extern "C" fn sms_client_set_language(
     language: *const c_char,
 ) -> i32 {
     call("sms_client_set_language", || {
-        let client = &*arg_ptr(client, "client")?;
-        let language = arg_str(language, "language")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, language) =
+            unsafe { (arg_ref(client, "client")?, arg_str(language, "language")?) };
         client.reconfigure(|b| b.language(language))
     })
 }
@@ -212,9 +234,15 @@ pub unsafe extern "C" fn sms_client_set_enterprise(
     stid: *const c_char,
 ) -> i32 {
     call("sms_client_set_enterprise", || {
-        let client = &*arg_ptr(client, "client")?;
-        let ssid = arg_str(ssid, "ssid")?;
-        let stid = arg_str(stid, "stid")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, ssid, stid) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(ssid, "ssid")?,
+                arg_str(stid, "stid")?,
+            )
+        };
         client.reconfigure(|b| b.ssid(ssid).stid(stid))
     })
 }
@@ -231,7 +259,9 @@ pub unsafe extern "C" fn sms_client_set_clock_offset_ms(
     offset_ms: i64,
 ) -> i32 {
     call("sms_client_set_clock_offset_ms", || {
-        let client = &*arg_ptr(client, "client")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let client = unsafe { arg_ref(client, "client")? };
         client.reconfigure(|b| b.clock_offset_ms(offset_ms))
     })
 }
@@ -249,7 +279,9 @@ pub unsafe extern "C" fn sms_client_set_resend_guard_ms(
     interval_ms: u32,
 ) -> i32 {
     call("sms_client_set_resend_guard_ms", || {
-        let client = &*arg_ptr(client, "client")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let client = unsafe { arg_ref(client, "client")? };
         client.reconfigure(|b| b.resend_guard(Duration::from_millis(interval_ms.into())))
     })
 }
@@ -276,9 +308,15 @@ pub unsafe extern "C" fn sms_client_send(
     out_response: *mut *mut SmsResponse,
 ) -> i32 {
     call("sms_client_send", || {
-        let client = &*arg_ptr(client, "client")?;
-        let international_code = arg_str(international_code, "international_code")?;
-        let phone = arg_str(phone, "phone")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, international_code, phone) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(international_code, "international_code")?,
+                arg_str(phone, "phone")?,
+            )
+        };
         let code_type = code_type_arg(code_type)?;
         let result = client
             .current()
@@ -290,7 +328,8 @@ pub unsafe extern "C" fn sms_client_send(
             return Err(Error::new(Status::BadResponse, "negative server code"));
         }
         if !out_response.is_null() {
-            *out_response = Box::into_raw(Box::new(SmsResponse::new(result)));
+            // SAFETY: `out_response` is not NULL and the caller made it writable.
+            unsafe { *out_response = Box::into_raw(Box::new(SmsResponse::new(result))) };
         }
         Ok(code)
     })
@@ -319,7 +358,8 @@ impl SmsResponse {
 pub unsafe extern "C" fn sms_response_free(response: *mut SmsResponse) {
     call_or((), || {
         if !response.is_null() {
-            drop(Box::from_raw(response));
+            // SAFETY: a response from `sms_client_send` (a `Box`), freed only once.
+            drop(unsafe { Box::from_raw(response) });
         }
     })
 }
@@ -332,7 +372,8 @@ pub unsafe extern "C" fn sms_response_free(response: *mut SmsResponse) {
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_code(response: *const SmsResponse) -> i32 {
     call("sms_response_code", || {
-        Ok((*arg_ptr(response, "response")?).result.code)
+        // SAFETY: `response` is NULL (refused) or a live response.
+        Ok(unsafe { arg_ref(response, "response")? }.result.code)
     })
 }
 
@@ -345,7 +386,11 @@ pub unsafe extern "C" fn sms_response_code(response: *const SmsResponse) -> i32 
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_http_status(response: *const SmsResponse) -> i32 {
     call("sms_response_http_status", || {
-        Ok((*arg_ptr(response, "response")?).result.http_status.into())
+        // SAFETY: `response` is NULL (refused) or a live response.
+        Ok(unsafe { arg_ref(response, "response")? }
+            .result
+            .http_status
+            .into())
     })
 }
 
@@ -359,8 +404,8 @@ pub unsafe extern "C" fn sms_response_http_status(response: *const SmsResponse) 
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_clock_skew_ms(response: *const SmsResponse) -> i64 {
     call_or(SMS_CLOCK_SKEW_UNKNOWN, || {
-        response
-            .as_ref()
+        // SAFETY: `response` is NULL or a live response.
+        unsafe { response.as_ref() }
             .and_then(|r| r.result.clock_skew_ms)
             .unwrap_or(SMS_CLOCK_SKEW_UNKNOWN)
     })
@@ -374,7 +419,10 @@ pub unsafe extern "C" fn sms_response_clock_skew_ms(response: *const SmsResponse
 /// `response` is NULL or a live response.
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_msg(response: *const SmsResponse) -> *const c_char {
-    call_or(std::ptr::null(), || text_ptr(response, |r| &r.msg))
+    // SAFETY: `response` is NULL or a live response.
+    call_or(std::ptr::null(), || unsafe {
+        text_ptr(response, |r| &r.msg)
+    })
 }
 
 /// The server's `extMsg`, under the same rules as `sms_response_msg`.
@@ -383,15 +431,20 @@ pub unsafe extern "C" fn sms_response_msg(response: *const SmsResponse) -> *cons
 /// `response` is NULL or a live response.
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_ext_msg(response: *const SmsResponse) -> *const c_char {
-    call_or(std::ptr::null(), || text_ptr(response, |r| &r.ext_msg))
+    // SAFETY: `response` is NULL or a live response.
+    call_or(std::ptr::null(), || unsafe {
+        text_ptr(response, |r| &r.ext_msg)
+    })
 }
 
+/// # Safety
+/// `response` is NULL or a live response.
 unsafe fn text_ptr(
     response: *const SmsResponse,
     field: impl Fn(&SmsResponse) -> &Option<CString>,
 ) -> *const c_char {
-    response
-        .as_ref()
+    // SAFETY: the caller's contract.
+    unsafe { response.as_ref() }
         .and_then(|r| field(r).as_ref())
         .map_or(std::ptr::null(), |text| text.as_ptr())
 }
