@@ -11,6 +11,9 @@ export SMSCODE_EMULATOR="$repo/target/release/smscode-emulator"
 
 failed=()
 passed=()
+# The SONAME build.rs gave a library (libsmscode.so.0.1 for 0.1.x): the name
+# programs linked with -lsmscode ask the loader for.
+soname() { readelf -d "$1" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'; }
 stage() {
   local name=$1; shift
   echo
@@ -40,13 +43,13 @@ build_panic_variant() {
   cargo build --release -p smscode --locked --features test-panic &&
     mkdir -p "$SMSCODE_PANIC_LIB_DIR" &&
     cp target/release/libsmscode.so "$SMSCODE_PANIC_LIB_DIR/libsmscode.so" &&
-    ln -sf libsmscode.so "$SMSCODE_PANIC_LIB_DIR/libsmscode.so.0"
+    ln -sf libsmscode.so "$SMSCODE_PANIC_LIB_DIR/$(soname target/release/libsmscode.so)"
 }
 stage "test-panic build" build_panic_variant
 stage "rust build" cargo build --release --workspace --locked
 # Programs linked with -lsmscode look for the SONAME at run time, as an installed
 # library provides it (scripts/install.sh); give the build tree the same name.
-ln -sf libsmscode.so target/release/libsmscode.so.0
+ln -sf libsmscode.so "target/release/$(soname target/release/libsmscode.so)"
 stage "header is committed as generated" scripts/check-header.sh
 stage "README C example" scripts/check-readme.sh
 stage "rust tests" cargo test --release --workspace --locked --no-fail-fast
