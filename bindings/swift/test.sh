@@ -80,9 +80,17 @@ SMSCODE_SWIFT_PID_DIR="$TMP/pids" \
 # SwiftPM writes Swift Testing's results to xunit-swift-testing.xml next to the XCTest one.
 results="$TMP/xunit-swift-testing.xml"
 if [ -f "$results" ]; then
-    total=$(grep -o '<testcase ' "$results" | wc -l)
-    failed=$(grep -c '<failure' "$results" || true)
-    passed=$((total - failed))
+    # "passed failed": test cases without and with a <failure> or <error> (a parameterized
+    # test is one case).
+    read -r passed failed < <(python3 - "$results" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+
+cases = list(ET.parse(sys.argv[1]).iter("testcase"))
+bad = sum(1 for c in cases if c.find("failure") is not None or c.find("error") is not None)
+print(len(cases) - bad, bad)
+EOF
+    )
 fi
 if [ "$status" -ne 0 ] || [ "$passed" -eq 0 ]; then
     failed=$((failed > 0 ? failed : 1))

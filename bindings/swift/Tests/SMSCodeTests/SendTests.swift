@@ -143,7 +143,7 @@ import Testing
         let client = try emulator.client()
         await expectSMSError(.invalidArgument, containing: "international") {
             try await client.sendCode(
-                internationalCode: "86", phone: "1380013800", codeType: .login)
+                internationalCode: "+86x", phone: "1380013800", codeType: .login)
         }
         await expectSMSError(.invalidArgument, containing: "phone") {
             try await client.sendCode(internationalCode: "+86", phone: "138\0", codeType: .login)
@@ -226,7 +226,7 @@ import Testing
         }
         #expect(result.code == .signatureVerificationFailed)
         let error = await expectSMSError(.invalidArgument) {
-            try await client.sendCode(internationalCode: "86", phone: "1", codeType: .login)
+            try await client.sendCode(internationalCode: "+86x", phone: "1", codeType: .login)
         }
         #expect(!"\(String(describing: error))".contains(secret))
     }

@@ -40,17 +40,20 @@ struct IssuedCode: Decodable, Sendable {
 /// Stopped (SIGTERM, then reaped) in `deinit`, which runs when the test ends, passed or
 /// failed. If the test process itself dies, test.sh kills what is left: each emulator's pid
 /// is written into `SMSCODE_SWIFT_PID_DIR` when that is set.
-final class Emulator: @unchecked Sendable {
-    // @unchecked Sendable: every stored property is a constant set in init; the Process is
-    // only touched again in deinit, which runs once, after every other use.
+///
+/// Started with posix_spawn, not Foundation's `Process`: a child inherits the signal mask of
+/// the spawning thread, and the test runner's threads block SIGTERM, so an emulator started
+/// by `Process` never saw its SIGTERM (and `waitUntilExit` waited forever).
+final class Emulator: Sendable {
     let baseURL: String
     /// Where `--tls-cert-out` wrote the certificate (TLS emulators only).
     let certificate: URL?
-    private let process: Process
-    private let logURL: URL
+    private let pid: pid_t
+    /// The read end of the emulator's stdout, kept open: it must never write into a
+    /// closed pipe.
+    private let stdoutFD: Int32
+    private let scratch: URL
     private let pidFile: URL?
-    /// Kept open: the emulator must never write into a closed pipe.
-    private let stdout: Pipe
 
     static var executable: URL {
         if let path = ProcessInfo.processInfo.environment["SMSCODE_EMULATOR"], !path.isEmpty {
@@ -61,60 +64,48 @@ final class Emulator: @unchecked Sendable {
 
     /// Starts the emulator on 127.0.0.1 with a free port, over HTTPS when `tls`.
     init(tls: Bool = false, arguments: [String] = []) throws {
-        let scratch = FileManager.default.temporaryDirectory
+        scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("smscode-swift-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        logURL = scratch.appendingPathComponent("emulator.log")
-        certificate = tls ? scratch.appendingPathComponent("cert.pem") : nil
-        guard FileManager.default.createFile(atPath: logURL.path, contents: nil) else {
-            throw HarnessError(description: "cannot create \(logURL.path)")
-        }
-        process = Process()
-        process.executableURL = Emulator.executable
-        process.arguments =
-            ["--listen", "127.0.0.1:0"] + (certificate.map { ["--tls-cert-out", $0.path] } ?? [])
-            + arguments
-        stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = try FileHandle(forWritingTo: logURL)
-        try process.run()
+        let certificate = tls ? scratch.appendingPathComponent("cert.pem") : nil
+        self.certificate = certificate
+        let arguments =
+            [Emulator.executable.path, "--listen", "127.0.0.1:0"]
+            + (certificate.map { ["--tls-cert-out", $0.path] } ?? []) + arguments
+        let (pid, stdoutFD) = try spawn(
+            arguments, stderrPath: scratch.appendingPathComponent("emulator.log").path)
+        self.pid = pid
+        self.stdoutFD = stdoutFD
         if let dir = ProcessInfo.processInfo.environment["SMSCODE_SWIFT_PID_DIR"], !dir.isEmpty {
-            let file = URL(fileURLWithPath: dir).appendingPathComponent(
-                String(process.processIdentifier))
+            let file = URL(fileURLWithPath: dir).appendingPathComponent(String(pid))
             _ = FileManager.default.createFile(atPath: file.path, contents: nil)
             pidFile = file
         } else {
             pidFile = nil
         }
         // The first line is "listening on http(s)://127.0.0.1:PORT"; EOF means it failed.
-        var bytes = Data()
-        while !bytes.contains(UInt8(ascii: "\n")) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty {
-                break
-            }
-            bytes.append(chunk)
+        var bytes = [UInt8]()
+        var byte: UInt8 = 0
+        while read(stdoutFD, &byte, 1) == 1 && byte != UInt8(ascii: "\n") {
+            bytes.append(byte)
         }
-        let line =
-            String(decoding: bytes, as: UTF8.self)
-            .split(separator: "\n").first.map(String.init) ?? ""
+        let line = String(decoding: bytes, as: UTF8.self)
         guard line.hasPrefix("listening on ") else {
-            let log = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
             baseURL = ""
-            throw HarnessError(description: "emulator did not start: '\(line)' \(log)")
+            throw HarnessError(description: "emulator did not start: '\(line)'")
         }
         baseURL = String(line.dropFirst("listening on ".count))
     }
 
     deinit {
-        if process.isRunning {
-            process.terminate()
-        }
-        process.waitUntilExit()
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        close(stdoutFD)
         if let pidFile {
             try? FileManager.default.removeItem(at: pidFile)
         }
-        try? FileManager.default.removeItem(at: logURL.deletingLastPathComponent())
+        try? FileManager.default.removeItem(at: scratch)
     }
 
     /// The endpoint to give a client.
@@ -146,7 +137,8 @@ final class Emulator: @unchecked Sendable {
 
     /// The log so far (issued codes, faults), for assertions about what reached the server.
     func log() -> String {
-        (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+        let file = scratch.appendingPathComponent("emulator.log")
+        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
     }
 
     /// One HTTP/1.1 request over a plain socket to the emulator's API. No URLSession: it
@@ -165,6 +157,63 @@ final class Emulator: @unchecked Sendable {
         }
         return parts.dropFirst().joined(separator: "\r\n\r\n")
     }
+}
+
+/// Starts `arguments` (the program's path first) with stdout on a pipe and stderr into
+/// `stderrPath`, every signal unblocked and at its default action. Returns the pid and the
+/// pipe's read end.
+private func spawn(_ arguments: [String], stderrPath: String) throws -> (pid_t, Int32) {
+    var fds: [Int32] = [0, 0]
+    // Close-on-exec, so that emulators started at the same time by other tests do not
+    // inherit this pipe (dup2 onto stdout clears the flag for this child).
+    let made = pipe(&fds)
+    for fd in fds {
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    }
+    guard made == 0 else {
+        throw HarnessError(description: "pipe() failed")
+    }
+    #if canImport(Glibc)
+        var attributes = posix_spawnattr_t()
+        var actions = posix_spawn_file_actions_t()
+    #else
+        var attributes: posix_spawnattr_t? = nil
+        var actions: posix_spawn_file_actions_t? = nil
+    #endif
+    posix_spawnattr_init(&attributes)
+    posix_spawn_file_actions_init(&actions)
+    defer {
+        posix_spawnattr_destroy(&attributes)
+        posix_spawn_file_actions_destroy(&actions)
+    }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    sigaddset(&defaults, SIGTERM)
+    sigaddset(&defaults, SIGINT)
+    sigaddset(&defaults, SIGPIPE)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+    posix_spawn_file_actions_addclose(&actions, fds[0])
+    posix_spawn_file_actions_addclose(&actions, fds[1])
+    posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer {
+        for argument in argv {
+            free(argument)
+        }
+    }
+    var pid: pid_t = 0
+    let status = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
+    close(fds[1])
+    guard status == 0 else {
+        close(fds[0])
+        throw HarnessError(description: "cannot start \(arguments[0]): error \(status)")
+    }
+    return (pid, fds[0])
 }
 
 /// Sends `request` to 127.0.0.1:`port` and reads until the server closes.
@@ -246,7 +295,8 @@ func expectSMSError<T>(
     } catch let error as SMSError {
         #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
         #expect(
-            error.message.contains(fragment), "\"\(error.message)\" lacks \"\(fragment)\"",
+            fragment.isEmpty || error.message.contains(fragment),
+            "\"\(error.message)\" lacks \"\(fragment)\"",
             sourceLocation: sourceLocation)
         return error
     } catch {
