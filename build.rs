@@ -6,16 +6,15 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
 
-    // Linux: libsmscode.so.<major>, the ABI version (0 while the version is 0.x).
+    // Linux: the SONAME names the ABI. Under semver a 0.x minor release may break
+    // the ABI, so 0.x versions keep two components (libsmscode.so.0.1, as cargo-c
+    // does) and 1.0 onwards one (libsmscode.so.1).
     // Android packages libraries unversioned and wants the SONAME to equal the file name.
     match std::env::var("CARGO_CFG_TARGET_OS")
         .unwrap_or_default()
         .as_str()
     {
-        "linux" => {
-            let major = env!("CARGO_PKG_VERSION_MAJOR");
-            println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsmscode.so.{major}");
-        }
+        "linux" => println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{}", soname()),
         "android" => println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsmscode.so"),
         _ => {}
     }
@@ -36,5 +35,16 @@ fn main() {
     if std::fs::read(&path).ok().as_deref() != Some(generated.as_slice()) {
         std::fs::create_dir_all(path.parent().expect("include/")).expect("create include/");
         std::fs::write(&path, generated).expect("write include/smscode.h");
+    }
+}
+
+/// `libsmscode.so.<major>.<minor>` for 0.x versions, `libsmscode.so.<major>` from 1.0.
+fn soname() -> String {
+    let major = env!("CARGO_PKG_VERSION_MAJOR");
+    if major == "0" {
+        let minor = env!("CARGO_PKG_VERSION_MINOR");
+        format!("libsmscode.so.0.{minor}")
+    } else {
+        format!("libsmscode.so.{major}")
     }
 }

@@ -61,7 +61,7 @@
 #define SMS_ERR_NETWORK -5
 
 /**
- * The connect or total timeout expired.
+ * The connect or total timeout expired (see `sms_client_set_timeouts`).
  */
 #define SMS_ERR_TIMEOUT -6
 
@@ -76,7 +76,7 @@
 #define SMS_ERR_HTTP_STATUS -8
 
 /**
- * The body is not JSON, has no integer `code`, or is over 64 KiB.
+ * The body is not JSON, has no integer `code` (or a negative one), or is over 64 KiB.
  */
 #define SMS_ERR_BAD_RESPONSE -9
 
@@ -148,7 +148,7 @@
  * Thread-safe: one handle may be shared by many threads and used for concurrent
  * sends (connections are pooled and reused). Setters may be called at any time;
  * a send already under way keeps the settings it started with. Changing a setting
- * starts a new connection pool and forgets the resend guard's history.
+ * starts a new connection pool; the resend guard keeps its history.
  */
 typedef struct SmsClient SmsClient;
 
@@ -211,8 +211,17 @@ int32_t sms_client_new(const char *base_url,
 void sms_client_free(SmsClient *client);
 
 /**
- * Sets the connect timeout (DNS, TCP, TLS; default 10000 ms) and the total
- * timeout of one send, body included (default 20000 ms). Both must be > 0.
+ * Sets the two timeouts of a send, in milliseconds; both must be > 0.
+ *
+ * `connect_timeout_ms` (default 10000) bounds the DNS lookup of the host, and then,
+ * separately, setting up the connection: TCP, a proxy's `CONNECT` and the TLS
+ * handshake. So up to twice this may pass before the request is written; an
+ * address from the library's 30 s name cache or a kept-alive connection skips
+ * those steps. `total_timeout_ms` (default 20000) bounds the whole send, from the
+ * call to the last byte of the answer: lookup, connection, request, waiting for
+ * the response and reading its body. Whichever expires first ends the send with
+ * `SMS_ERR_TIMEOUT`.
+ *
  * Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (the
  * platform's HTTP stack then has its own timeouts).
  *
@@ -286,7 +295,8 @@ int32_t sms_client_set_clock_offset_ms(const SmsClient *client, int64_t offset_m
 /**
  * Double-tap guard: a second send to the same international code, phone and code
  * type within `interval_ms` answers 5058 without touching the network. 0 turns it
- * off (the default).
+ * off (the default). `"+86"` and `"86"` are the same international code. The
+ * history of sends is kept when this or any other setter changes the client.
  *
  * # Safety
  * `client` is NULL or a live handle.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs smscode for C and C++ apps, the way a system library is installed:
-#   LIBDIR/libsmscode.so.X.Y.Z (SONAME libsmscode.so.X) and the symlinks
-#     libsmscode.so.X -> libsmscode.so.X.Y.Z, libsmscode.so -> libsmscode.so.X
+#   LIBDIR/libsmscode.so.X.Y.Z (SONAME libsmscode.so.X, or libsmscode.so.0.Y while
+#     X is 0, as cargo-c names it: a 0.x minor release may break the ABI) and the
+#     symlinks libsmscode.so.<ABI> -> libsmscode.so.X.Y.Z, libsmscode.so -> libsmscode.so.<ABI>
 #   LIBDIR/libsmscode.a
 #   INCLUDEDIR/smscode.h, INCLUDEDIR/smscode.hpp
 #   LIBDIR/pkgconfig/smscode.pc (static link flags in Libs.private)
@@ -20,8 +21,10 @@
 #   LIBDIR       library directory (default $PREFIX/lib; a relative path is under PREFIX)
 #   INCLUDEDIR   header directory (default $PREFIX/include; relative: under PREFIX)
 #   SMSCODE_LIB_DIR      install libsmscode.so/.a from this directory as they are;
-#                        without it the script runs `cargo build --release -p smscode`
-#                        (a no-op when the build is up to date) and uses target/release
+#                        without it the script builds the shipped library,
+#                        `cargo build --profile ship -p smscode --lib` (LTO, stripped; a
+#                        no-op when up to date), and uses $CARGO_TARGET_DIR/ship
+#                        (default target/ship): the build the size budget measures
 #   SMSCODE_STATIC_LIBS  Libs.private, e.g. "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
 #                        (default: asked of rustc, see static_libs below)
 #   LDCONFIG=0   skip `ldconfig`, which otherwise runs after a root install without DESTDIR
@@ -54,17 +57,19 @@ version=$(awk '
 [[ "$version" =~ ^(([0-9]+)\.[0-9]+)\.[0-9]+ ]] || die "no version found in $repo/Cargo.toml"
 major_minor=${BASH_REMATCH[1]}
 major=${BASH_REMATCH[2]}
+# The ABI version in the SONAME (build.rs): X for X >= 1, 0.Y for 0.Y.Z.
+if [ "$major" = 0 ]; then abi=$major_minor; else abi=$major; fi
 
 # The built libraries.
 if [ -n "${SMSCODE_LIB_DIR:-}" ]; then
   built=$SMSCODE_LIB_DIR
 else
   command -v cargo >/dev/null || die "cargo not found: install Rust (https://rustup.rs) or set SMSCODE_LIB_DIR"
-  (cd "$repo" && cargo build --release -p smscode)
-  built=${CARGO_TARGET_DIR:-$repo/target}/release
+  (cd "$repo" && cargo build --profile ship -p smscode --lib --locked)
+  built=${CARGO_TARGET_DIR:-$repo/target}/ship
 fi
 for file in libsmscode.so libsmscode.a; do
-  [ -f "$built/$file" ] || die "$built/$file is missing (build with: cargo build --release -p smscode)"
+  [ -f "$built/$file" ] || die "$built/$file is missing (build with: cargo build --profile ship -p smscode --lib)"
 done
 for file in smscode.h smscode.hpp; do
   [ -f "$repo/include/$file" ] || die "$repo/include/$file is missing"
@@ -73,8 +78,8 @@ done
 # A mismatch would leave the symlinks pointing at a name the loader never asks for.
 if command -v readelf >/dev/null; then
   soname=$(readelf -d "$built/libsmscode.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-  [ "$soname" = "libsmscode.so.$major" ] ||
-    die "$built/libsmscode.so has SONAME '$soname', expected libsmscode.so.$major"
+  [ "$soname" = "libsmscode.so.$abi" ] ||
+    die "$built/libsmscode.so has SONAME '$soname', expected libsmscode.so.$abi"
 fi
 
 # What an app linking libsmscode.a must also link: the system libraries Rust's std
@@ -117,8 +122,8 @@ real=libsmscode.so.$version
 
 install -d "$stage_lib" "$stage_include" "$stage_lib/pkgconfig" "$stage_lib/cmake/smscode"
 install -m 0755 "$built/libsmscode.so" "$stage_lib/$real"
-ln -sfn "$real" "$stage_lib/libsmscode.so.$major"
-ln -sfn "libsmscode.so.$major" "$stage_lib/libsmscode.so"
+ln -sfn "$real" "$stage_lib/libsmscode.so.$abi"
+ln -sfn "libsmscode.so.$abi" "$stage_lib/libsmscode.so"
 install -m 0644 "$built/libsmscode.a" "$stage_lib/libsmscode.a"
 install -m 0644 "$repo/include/smscode.h" "$repo/include/smscode.hpp" "$stage_include/"
 
@@ -171,7 +176,7 @@ if(NOT TARGET smscode::smscode)
   add_library(smscode::smscode SHARED IMPORTED)
   set_target_properties(smscode::smscode PROPERTIES
     IMPORTED_LOCATION "\${_smscode_libdir}/$real"
-    IMPORTED_SONAME "libsmscode.so.$major"
+    IMPORTED_SONAME "libsmscode.so.$abi"
     INTERFACE_INCLUDE_DIRECTORIES "\${_smscode_includedir}")
 endif()
 
@@ -190,14 +195,21 @@ unset(_smscode_libdir)
 unset(_smscode_includedir)
 EOF
 
+# The requested version's ABI, spelled in CMake: MAJOR, or 0.MINOR while MAJOR is 0.
+# shellcheck disable=SC2016 # CMake's variables, written literally
+if [ "$major" = 0 ]; then
+  abi_requested='${PACKAGE_FIND_VERSION_MAJOR}.${PACKAGE_FIND_VERSION_MINOR}'
+else
+  abi_requested='${PACKAGE_FIND_VERSION_MAJOR}'
+fi
 cat >"$stage_lib/cmake/smscode/smscodeConfigVersion.cmake" <<EOF
-# smscode $version: compatible with any requested version of the same major (the
-# SONAME's number) that is not newer; a 32/64-bit mismatch is unsuitable.
+# smscode $version: compatible with any requested version of the same ABI (the
+# SONAME's number: $abi) that is not newer; a 32/64-bit mismatch is unsuitable.
 set(PACKAGE_VERSION "$version")
 if(NOT PACKAGE_FIND_VERSION)
   set(PACKAGE_VERSION_COMPATIBLE TRUE)  # find_package(smscode) asks for no version
 elseif(PACKAGE_FIND_VERSION VERSION_GREATER PACKAGE_VERSION OR
-       NOT PACKAGE_FIND_VERSION_MAJOR STREQUAL "$major")
+       NOT "$abi_requested" STREQUAL "$abi")
   set(PACKAGE_VERSION_COMPATIBLE FALSE)
 else()
   set(PACKAGE_VERSION_COMPATIBLE TRUE)
@@ -220,7 +232,7 @@ if [ -z "$destdir" ] && [ "${LDCONFIG:-1}" != 0 ] && [ "$(id -u)" = 0 ] && comma
 fi
 
 echo "installed smscode $version into ${destdir}${prefix}:"
-echo "  $stage_lib/{$real,libsmscode.so.$major,libsmscode.so,libsmscode.a}"
+echo "  $stage_lib/{$real,libsmscode.so.$abi,libsmscode.so,libsmscode.a}"
 echo "  $stage_include/{smscode.h,smscode.hpp}"
 echo "  $stage_lib/pkgconfig/smscode.pc"
 echo "  $stage_lib/cmake/smscode/{smscodeConfig.cmake,smscodeConfigVersion.cmake}"

@@ -11,6 +11,9 @@ export SMSCODE_EMULATOR="$repo/target/release/smscode-emulator"
 
 failed=()
 passed=()
+# The SONAME build.rs gave a library (libsmscode.so.0.1 for 0.1.x): the name
+# programs linked with -lsmscode ask the loader for.
+soname() { readelf -d "$1" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'; }
 stage() {
   local name=$1; shift
   echo
@@ -27,7 +30,8 @@ stage() {
 
 stage "system packages" scripts/ensure-packages.sh
 stage "rust format" cargo fmt --all --check
-stage "shell lint" shellcheck scripts/test-all.sh scripts/check-*.sh scripts/ensure-packages.sh scripts/install.sh .ci/run
+stage "shell lint" shellcheck scripts/test-all.sh scripts/check-*.sh scripts/ensure-packages.sh scripts/install.sh .ci/run \
+  bindings/python/build-wheel.sh bindings/python/test-wheel.sh bindings/kotlin/package-jar.sh bindings/kotlin/test-jar.sh
 stage "rust lint" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "rust lint (no built-in transport)" \
   cargo clippy -p smscode --all-targets --locked --no-default-features -- -D warnings
@@ -53,13 +57,13 @@ build_panic_variant() {
   cargo build --release -p smscode --locked --features test-panic &&
     mkdir -p "$SMSCODE_PANIC_LIB_DIR" &&
     cp target/release/libsmscode.so "$SMSCODE_PANIC_LIB_DIR/libsmscode.so" &&
-    ln -sf libsmscode.so "$SMSCODE_PANIC_LIB_DIR/libsmscode.so.0"
+    ln -sf libsmscode.so "$SMSCODE_PANIC_LIB_DIR/$(soname target/release/libsmscode.so)"
 }
 stage "test-panic build" build_panic_variant
 stage "rust build" cargo build --release --workspace --locked
 # Programs linked with -lsmscode look for the SONAME at run time, as an installed
 # library provides it (scripts/install.sh); give the build tree the same name.
-ln -sf libsmscode.so target/release/libsmscode.so.0
+ln -sf libsmscode.so "target/release/$(soname target/release/libsmscode.so)"
 stage "header is committed as generated" scripts/check-header.sh
 stage "README C example" scripts/check-readme.sh
 stage "rust tests" cargo test --release --workspace --locked --no-fail-fast
@@ -73,25 +77,50 @@ mkdir -p target
       --target-dir target/size/no-transport; } > target/size-build.log 2>&1 &
 size_build=$!
 
-for script in tests/c/test.sh bindings/c/test.sh bindings/python/test.sh \
-              bindings/kotlin/test.sh bindings/swift/test.sh; do
-  if [ -x "$script" ]; then
+# The Swift stage's output is kept for its closing line ("swift: N passed, M failed").
+swift_log="$repo/target/swift-stage.log"
+swift_stage() {
+  bindings/swift/test.sh 2>&1 | tee "$swift_log"
+  return "${PIPESTATUS[0]}"
+}
+run_script() {
+  local script=$1
+  if [ "$script" = bindings/swift/test.sh ] && [ -x "$script" ]; then
+    stage "$script" swift_stage
+  elif [ -x "$script" ]; then
     stage "$script" "$script"
   else
     failed+=("$script (missing)")
     echo "=== $script: MISSING"
   fi
+}
+for script in tests/c/test.sh bindings/python/test.sh bindings/kotlin/test.sh \
+              bindings/swift/test.sh; do
+  run_script "$script"
 done
 size_budget() {
   wait "$size_build" || { cat target/size-build.log; return 1; }
   SMSCODE_SIZE_TARGET_DIR=target/size scripts/check-size.sh
 }
 stage "size budget" size_budget
+# What users install without Rust carries the library the budget just measured: the C
+# install (scripts/install.sh's default build), the manylinux wheel and the JVM jar.
+# Their builds find it fresh in target/size (cargo does nothing).
+export CARGO_TARGET_DIR="$repo/target/size"
+for script in bindings/c/test.sh bindings/python/test-wheel.sh bindings/kotlin/test-jar.sh; do
+  run_script "$script"
+done
+unset CARGO_TARGET_DIR
 
 echo
 for name in "${failed[@]}"; do echo "  FAILED: $name"; done
-# The Swift stage still runs its static checks without a toolchain; say loudly that
-# its XCTest suite did not run, and do not count it among the passes.
-command -v swift >/dev/null 2>&1 || echo "SKIPPED swift: no toolchain (swift build/test did not run)"
+# The Swift tests' count; without a toolchain only a static check ran: say so loudly, it
+# is not counted among the passes.
+if command -v swift >/dev/null 2>&1; then
+  grep -E '^swift: [0-9]+ passed, [0-9]+ failed$' "$swift_log" 2>/dev/null | tail -n 1 ||
+    echo "swift: no test count (the stage stopped before its tests)"
+else
+  echo "SKIPPED swift: no toolchain (swift build/test did not run)"
+fi
 echo "stages: ${#passed[@]} passed, ${#failed[@]} failed"
 [ ${#failed[@]} -eq 0 ]

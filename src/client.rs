@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+#[cfg(feature = "transport")]
+use std::sync::{LazyLock, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 #[cfg(feature = "transport")]
@@ -16,16 +18,15 @@ use crate::error::Status;
 use crate::request::Request;
 use crate::request::{check_http_status, read_response, Prepared, Target};
 #[cfg(feature = "transport")]
-use crate::resolver::CachingResolver;
+use crate::resolver::{CachingResolver, NameCache};
 use crate::response::is_success;
 #[cfg(feature = "transport")]
 use crate::response::MAX_BODY_BYTES;
 use crate::sign::{new_random, sign_into, CodeType, SIGNATURE_LEN};
 use crate::validate::{check_send, check_sign, check_text, Rejection, CODE_FREQUENCY_LIMIT};
-#[cfg(feature = "transport")]
-use std::sync::LazyLock;
 
-/// Default connect timeout (DNS, TCP and TLS set-up).
+/// Default connect timeout: bounds the DNS lookup, and then, separately, the TCP
+/// connection, proxy `CONNECT` and TLS handshake.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default total timeout for one send, body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -100,7 +101,7 @@ pub struct ClientBuilder {
 
 /// The options that shape connections; clients with equal options could share them.
 /// Without the built-in transport only the user agent and language are used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(not(feature = "transport"), allow(dead_code))]
 struct TransportOptions {
     connect_timeout: Duration,
@@ -109,6 +110,31 @@ struct TransportOptions {
     ca_files: Vec<PathBuf>,
     user_agent: String,
     language: Option<String>,
+}
+
+impl fmt::Debug for TransportOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            // A proxy URL may carry a user name and password.
+            .field("proxy", &self.proxy.as_deref().map(without_user_info))
+            .field("ca_files", &self.ca_files)
+            .field("user_agent", &self.user_agent)
+            .field("language", &self.language)
+            .finish()
+    }
+}
+
+/// The URL with any `user:password@` replaced by `<redacted>@`.
+#[cfg_attr(not(feature = "transport"), allow(dead_code))]
+fn without_user_info(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://<redacted>{}", &rest[at..]),
+        None => url.to_owned(),
+    }
 }
 
 impl Default for TransportOptions {
@@ -140,14 +166,17 @@ impl ClientBuilder {
         }
     }
 
-    /// Connect timeout: DNS, TCP and TLS set-up (default 10 s). Must be non-zero.
+    /// Connect timeout (default 10 s), non-zero: bounds the DNS lookup, and then,
+    /// separately, the TCP connection, proxy `CONNECT` and TLS handshake (so at most
+    /// twice this before the request is written; the total timeout bounds it all).
     #[cfg(feature = "transport")]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.transport.connect_timeout = timeout;
         self
     }
 
-    /// Total timeout for one send, reading the body included (default 20 s). Must be non-zero.
+    /// Total timeout for one send, from the start to the last byte of the answer:
+    /// lookup, connection, request, response and body (default 20 s). Non-zero.
     #[cfg(feature = "transport")]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.transport.timeout = timeout;
@@ -205,6 +234,7 @@ impl ClientBuilder {
     /// Double-tap guard: a second send to the same international code, phone and
     /// code type within `interval` answers 5058 without touching the network.
     /// `Duration::ZERO` turns it off (the default).
+    /// `+86` and `86` are the same international code.
     pub fn resend_guard(mut self, interval: Duration) -> Self {
         self.resend_guard = (!interval.is_zero()).then_some(interval);
         self
@@ -239,7 +269,8 @@ impl ClientBuilder {
             ssid: self.ssid.clone(),
             stid: self.stid.clone(),
             clock_offset_ms: self.clock_offset_ms,
-            guard: self.resend_guard.map(ResendGuard::new),
+            guard: self.resend_guard,
+            sent: Arc::default(),
         })
     }
 }
@@ -262,10 +293,19 @@ pub struct Client {
     ssid: Option<String>,
     stid: Option<String>,
     clock_offset_ms: i64,
-    guard: Option<ResendGuard>,
+    /// The resend guard's interval, when it is on.
+    guard: Option<Duration>,
+    /// When each key was last sent (kept even while the guard is off).
+    sent: Arc<SendHistory>,
 }
 
 impl Client {
+    /// Carries the resend guard's history over from the client this one replaces
+    /// (the C ABI rebuilds its client when a setter runs).
+    pub(crate) fn keep_history_of(&mut self, previous: &Client) {
+        self.sent = Arc::clone(&previous.sent);
+    }
+
     /// Shorthand for [`ClientBuilder::new`].
     pub fn builder(base: &str, user_domain: &str, secret: &str) -> ClientBuilder {
         ClientBuilder::new(base, user_domain, secret)
@@ -362,8 +402,11 @@ impl Client {
             Err(Rejection::Code(code)) => return Ok(Prepared::Answered(SendResult::local(code))),
             Err(Rejection::Invalid(error)) => return Err(error),
         }
-        if let Some(guard) = &self.guard {
-            if !guard.admit(international_code, phone, code_type) {
+        if let Some(interval) = self.guard {
+            if !self
+                .sent
+                .admit(interval, international_code, phone, code_type)
+            {
                 return Ok(Prepared::Answered(SendResult::local(CODE_FREQUENCY_LIMIT)));
             }
         }
@@ -427,6 +470,7 @@ pub fn send_code(
         stid: None,
         clock_offset_ms: 0,
         guard: None,
+        sent: Arc::default(),
     };
     client.send_code(international_code, phone, code_type)
 }
@@ -465,11 +509,40 @@ pub(crate) fn unix_ms_now() -> i64 {
 #[cfg(feature = "transport")]
 const MAX_IDLE_CONNECTIONS: usize = 16;
 
-/// The built-in transport: one HTTP agent (its connection pool) and what it posts to.
+/// The built-in transport: what it posts to, and the HTTP agent (its connection
+/// pool) that posts.
 #[cfg(feature = "transport")]
 struct Transport {
-    agent: ureq::Agent,
     target: Arc<Target>,
+    config: ureq::config::Config,
+    pool: RwLock<Pool>,
+}
+
+/// An agent, its name cache, and the process they belong to.
+#[cfg(feature = "transport")]
+struct Pool {
+    pid: u32,
+    agent: ureq::Agent,
+    names: NameCache,
+}
+
+#[cfg(feature = "transport")]
+impl Pool {
+    fn new(config: &ureq::config::Config) -> Pool {
+        let names = NameCache::default();
+        // A new connector also means new TLS state (its rustls config holds the
+        // session tickets).
+        let agent = ureq::Agent::with_parts(
+            config.clone(),
+            ureq::unversioned::transport::DefaultConnector::default(),
+            CachingResolver::new(names.clone()),
+        );
+        Pool {
+            pid: std::process::id(),
+            agent,
+            names,
+        }
+    }
 }
 
 #[cfg(feature = "transport")]
@@ -502,6 +575,8 @@ impl Transport {
             // sending at once, the sends past the third opened new connections.
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
             .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
+            // ureq's connect timeout starts after the lookup: bound the lookup too.
+            .timeout_resolve(Some(options.connect_timeout))
             .timeout_connect(Some(options.connect_timeout))
             .timeout_global(Some(options.timeout))
             .proxy(proxy)
@@ -509,23 +584,46 @@ impl Transport {
             .tls_config(tls_config(&options.ca_files)?)
             .build();
         Ok(Transport {
-            agent: ureq::Agent::with_parts(
-                config,
-                ureq::unversioned::transport::DefaultConnector::default(),
-                CachingResolver::default(),
-            ),
+            pool: RwLock::new(Pool::new(&config)),
+            config,
             target: Arc::new(target),
         })
+    }
+
+    /// The agent and name cache of this process. After a `fork()` the child starts
+    /// its own: the parent's connections and TLS sessions are not shared with it.
+    fn pool(&self) -> (ureq::Agent, NameCache) {
+        let pid = std::process::id();
+        {
+            let pool = self.pool.read().unwrap_or_else(|p| p.into_inner());
+            if pool.pid == pid {
+                return (pool.agent.clone(), pool.names.clone());
+            }
+        }
+        let mut pool = self.pool.write().unwrap_or_else(|p| p.into_inner());
+        if pool.pid != pid {
+            let inherited = std::mem::replace(&mut *pool, Pool::new(&self.config));
+            // Dropping the parent's connections here could write into them (a TLS
+            // close_notify): leave them to the parent.
+            std::mem::forget(inherited);
+        }
+        (pool.agent.clone(), pool.names.clone())
     }
 
     /// Sends a prepared request; the answer goes through the same mapping as
     /// [`Client::read_response`].
     fn post(&self, request: &Request, clock_offset_ms: i64) -> Result<SendResult, Error> {
-        let mut call = self.agent.post(request.url());
+        let (agent, names) = self.pool();
+        let mut call = agent.post(request.url());
         for (name, value) in request.headers() {
             call = call.header(name.as_str(), value.as_str());
         }
-        let mut response = call.send_empty().map_err(transport_error)?;
+        let mut response = call.send_empty().map_err(|error| {
+            // The address may be stale (a network change, NAT64): look it up again
+            // next time instead of reusing it for the rest of its cache life.
+            names.clear();
+            transport_error(error)
+        })?;
         let received_ms = unix_ms_now().saturating_add(clock_offset_ms);
         let http_status = response.status().as_u16();
         let date = response
@@ -579,6 +677,13 @@ fn tls_config(ca_files: &[PathBuf]) -> Result<TlsConfig, Error> {
 #[cfg(feature = "transport")]
 fn transport_error(error: ureq::Error) -> Error {
     use ureq::Error as E;
+    // These quote the request URL, whose query holds the phone and the signature.
+    if matches!(
+        error,
+        E::BadUri(_) | E::Http(_) | E::RequireHttpsOnly(_) | E::InvalidProxyUrl
+    ) {
+        return Error::invalid("invalid request: the HTTP client refused its URL or a header");
+    }
     let reason = error.to_string();
     let status = match &error {
         E::Timeout(_) => Status::Timeout,
@@ -586,13 +691,11 @@ fn transport_error(error: ureq::Error) -> Error {
         E::Tls(_) | E::Pem(_) | E::Rustls(_) => Status::Tls,
         E::Io(io) if is_tls(io) => Status::Tls,
         E::Io(io) if is_timeout(io.kind()) => Status::Timeout,
-        E::BadUri(_) | E::InvalidProxyUrl => Status::InvalidArgument,
         _ => Status::Network,
     };
     let what = match status {
         Status::Timeout => "timed out",
         Status::Tls => "TLS failure",
-        Status::InvalidArgument => "invalid request",
         _ => "network failure",
     };
     Error::new(status, format!("{what}: {reason}"))
@@ -618,39 +721,46 @@ fn is_tls(error: &std::io::Error) -> bool {
     false
 }
 
-/// Remembers when each (international code, phone, code type) was last sent.
-#[derive(Debug)]
-struct ResendGuard {
-    interval: Duration,
-    last_sent: Mutex<HashMap<(String, String, CodeType), Instant>>,
+/// When each (international code, phone, code type) was last sent, for the resend
+/// guard. `+86` and `86` are one key.
+#[derive(Default)]
+struct SendHistory(Mutex<HashMap<(String, String, CodeType), Instant>>);
+
+impl fmt::Debug for SendHistory {
+    // Phone numbers stay out of Debug output.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SendHistory")
+    }
 }
 
 /// Past this many remembered keys, expired ones are dropped.
 const GUARD_PRUNE_AT: usize = 1024;
 
-impl ResendGuard {
-    fn new(interval: Duration) -> ResendGuard {
-        ResendGuard {
-            interval,
-            last_sent: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Records the send and returns true, or returns false inside the interval.
-    fn admit(&self, international_code: &str, phone: &str, code_type: CodeType) -> bool {
+impl SendHistory {
+    /// Records the send and returns true, or returns false inside `interval`.
+    fn admit(
+        &self,
+        interval: Duration,
+        international_code: &str,
+        phone: &str,
+        code_type: CodeType,
+    ) -> bool {
         let now = Instant::now();
         let mut last_sent = self
-            .last_sent
+            .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let key = (international_code.to_owned(), phone.to_owned(), code_type);
+        let country = international_code
+            .strip_prefix('+')
+            .unwrap_or(international_code);
+        let key = (country.to_owned(), phone.to_owned(), code_type);
         if let Some(at) = last_sent.get(&key) {
-            if now.duration_since(*at) < self.interval {
+            if now.duration_since(*at) < interval {
                 return false;
             }
         }
         if last_sent.len() >= GUARD_PRUNE_AT {
-            last_sent.retain(|_, at| now.duration_since(*at) < self.interval);
+            last_sent.retain(|_, at| now.duration_since(*at) < interval);
         }
         last_sent.insert(key, now);
         true
@@ -722,11 +832,45 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "transport")]
+    fn debug_output_hides_proxy_credentials() {
+        let builder = ClientBuilder::new("eu", "d", "s")
+            .proxy("http://proxy-user:PROXY-PASSWORD-42@proxy.example:3128");
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("PROXY-PASSWORD-42"), "{shown}");
+        assert!(!shown.contains("proxy-user"), "{shown}");
+        assert!(shown.contains("proxy.example:3128"), "{shown}");
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("PROXY-PASSWORD-42"));
+    }
+
+    #[test]
+    #[cfg(feature = "transport")]
+    fn url_errors_do_not_echo_the_request() {
+        // ureq's URL errors quote the URL, whose query holds the phone number and
+        // the signature.
+        let url = "http://h/p?phone=13912345678&signature=abc123";
+        for error in [
+            ureq::Error::BadUri(format!("{url} is missing host")),
+            ureq::Error::RequireHttpsOnly(url.to_owned()),
+        ] {
+            let mapped = transport_error(error);
+            assert!(!mapped.message().contains("13912345678"), "{mapped}");
+            assert!(!mapped.message().contains("abc123"), "{mapped}");
+            assert!(!mapped.message().is_empty());
+        }
+    }
+
+    #[test]
     fn guard_blocks_a_double_tap_only() {
-        let guard = ResendGuard::new(Duration::from_secs(60));
-        assert!(guard.admit("+86", "1", CodeType::Login));
-        assert!(!guard.admit("+86", "1", CodeType::Login));
-        assert!(guard.admit("+86", "1", CodeType::Registration));
-        assert!(guard.admit("+86", "2", CodeType::Login));
+        let sent = SendHistory::default();
+        let admit =
+            |intl, phone, code_type| sent.admit(Duration::from_secs(60), intl, phone, code_type);
+        assert!(admit("+86", "1", CodeType::Login));
+        assert!(!admit("+86", "1", CodeType::Login));
+        assert!(!admit("86", "1", CodeType::Login));
+        assert!(admit("+86", "1", CodeType::Registration));
+        assert!(admit("+86", "2", CodeType::Login));
+        assert!(admit("+44", "1", CodeType::Login));
     }
 }

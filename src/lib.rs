@@ -21,6 +21,10 @@
 //! # Ok::<(), smscode::Error>(())
 //! ```
 
+// Every unsafe operation sits in an `unsafe` block with a `// SAFETY:` comment, even
+// inside an `unsafe fn`.
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+
 mod client;
 mod endpoint;
 mod error;

@@ -1,5 +1,6 @@
 //! Name resolution for the HTTP agent: no lookup for IP literals, and a short cache
-//! for host names.
+//! for host names, emptied by the client when a send fails before its answer.
+//! Each lookup is bounded by the connect timeout (ureq's `timeout_resolve`).
 //!
 //! ureq resolves the host on every request, before it looks in its connection pool,
 //! and with a timeout set (ours always is) it resolves on a new thread so it can give
@@ -8,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ureq::config::Config;
@@ -23,10 +24,24 @@ const NAME_TTL: Duration = Duration::from_secs(30);
 /// Past this many cached names, expired ones are dropped.
 const PRUNE_AT: usize = 64;
 
-#[derive(Debug, Default)]
+/// When each `host:port` was looked up, and the addresses found.
+type Names = HashMap<String, (Instant, Vec<SocketAddr>)>;
+
+/// Looked-up addresses, shared by a resolver and its client.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct NameCache(Arc<Mutex<Names>>);
+
+impl NameCache {
+    /// Forgets every name: the next send looks its host up again.
+    pub(crate) fn clear(&self) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+#[derive(Debug)]
 pub(crate) struct CachingResolver {
     lookup: DefaultResolver,
-    cache: Mutex<HashMap<String, (Instant, Vec<SocketAddr>)>>,
+    cache: NameCache,
 }
 
 /// How many addresses a `ResolvedSocketAddrs` holds (ureq's private `MAX_ADDRS`):
@@ -34,6 +49,13 @@ pub(crate) struct CachingResolver {
 const MAX_ADDRS: usize = 16;
 
 impl CachingResolver {
+    pub(crate) fn new(cache: NameCache) -> CachingResolver {
+        CachingResolver {
+            lookup: DefaultResolver::default(),
+            cache,
+        }
+    }
+
     fn addrs(&self, found: &[SocketAddr]) -> ResolvedSocketAddrs {
         let mut addrs = self.empty();
         for addr in found.iter().take(MAX_ADDRS) {
@@ -60,7 +82,7 @@ impl Resolver for CachingResolver {
         let key = format!("{host}:{port}");
         let now = Instant::now();
         {
-            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            let cache = self.cache.0.lock().unwrap_or_else(|p| p.into_inner());
             if let Some((at, found)) = cache.get(&key) {
                 if now.duration_since(*at) < NAME_TTL {
                     return Ok(self.addrs(found));
@@ -68,7 +90,7 @@ impl Resolver for CachingResolver {
             }
         }
         let resolved = self.lookup.resolve(uri, config, timeout)?;
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = self.cache.0.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= PRUNE_AT {
             cache.retain(|_, (at, _)| now.duration_since(*at) < NAME_TTL);
         }
@@ -102,7 +124,7 @@ mod tests {
 
     #[test]
     fn literals_need_no_lookup_and_names_are_cached() {
-        let resolver = CachingResolver::default();
+        let resolver = CachingResolver::new(NameCache::default());
         assert_eq!(
             resolve(&resolver, "http://127.0.0.1:8080/x"),
             ["127.0.0.1:8080".parse().unwrap()]
@@ -111,10 +133,12 @@ mod tests {
             resolve(&resolver, "https://[::1]/x"),
             ["[::1]:443".parse().unwrap()]
         );
-        assert!(resolver.cache.lock().unwrap().is_empty());
+        assert!(resolver.cache.0.lock().unwrap().is_empty());
         let first = resolve(&resolver, "http://localhost:9/");
         assert!(first.iter().all(|a| a.ip().is_loopback() && a.port() == 9));
-        assert!(resolver.cache.lock().unwrap().contains_key("localhost:9"));
+        assert!(resolver.cache.0.lock().unwrap().contains_key("localhost:9"));
         assert_eq!(resolve(&resolver, "http://localhost:9/"), first);
+        resolver.cache.clear();
+        assert!(resolver.cache.0.lock().unwrap().is_empty());
     }
 }

@@ -18,7 +18,8 @@ pub struct ResponseBody {
 
 /// Parses `{"code": int, "msg": str|null, "extMsg": str|null, "data": ...}`.
 ///
-/// `code` must be an integer that fits `i32`; `msg` and `extMsg` may be missing or
+/// `code` must be an integer from 0 to `i32::MAX`: a negative code would read as one
+/// of the library's own negative statuses. `msg` and `extMsg` may be missing or
 /// `null` (the real service sends `null`), and are ignored when of another type.
 pub fn parse_body(body: &[u8]) -> Result<ResponseBody, Error> {
     let value: serde_json::Value = serde_json::from_slice(body)
@@ -36,6 +37,12 @@ pub fn parse_body(body: &[u8]) -> Result<ResponseBody, Error> {
                 "response has no integer \"code\" field",
             )
         })?;
+    if code < 0 {
+        return Err(Error::new(
+            Status::BadResponse,
+            format!("response has a negative \"code\" ({code}); server codes are never negative"),
+        ));
+    }
     let text = |key: &str| object.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     Ok(ResponseBody {
         code,
@@ -56,6 +63,7 @@ pub fn describe(code: i32) -> &'static str {
 
 /// [`describe`] as a C string, for the C ABI.
 pub(crate) fn describe_c(code: i32) -> &'static std::ffi::CStr {
+    use crate::ffi::*;
     match code {
         0 | 200 => c"SMS verification code sent",
         5000 => c"Service exception",
@@ -88,18 +96,19 @@ pub(crate) fn describe_c(code: i32) -> &'static std::ffi::CStr {
         5420 => c"Signature verification failed",
         5421 => c"Signature verification error",
         1.. => c"Unknown code",
-        -1 => c"A required argument is NULL",
-        -2 => c"A string argument is not valid UTF-8",
-        -3 => c"Invalid argument",
-        -4 => c"Output buffer too small",
-        -5 => c"Network error (DNS, connection refused or reset)",
-        -6 => c"Timed out",
-        -7 => c"TLS error",
-        -8 => c"Unexpected HTTP status",
-        -9 => c"Bad response from the server",
-        -10 => c"Insecure URL: plain http is allowed for loopback hosts only",
-        -11 => c"Not supported: this build has no built-in transport",
-        -99 => c"Internal error (a bug in smscode)",
+        // The local statuses, by their C ABI constants (tied to `Status` in error.rs).
+        SMS_ERR_NULL_ARGUMENT => c"A required argument is NULL",
+        SMS_ERR_INVALID_UTF8 => c"A string argument is not valid UTF-8",
+        SMS_ERR_INVALID_ARGUMENT => c"Invalid argument",
+        SMS_ERR_BUFFER_TOO_SMALL => c"Output buffer too small",
+        SMS_ERR_NETWORK => c"Network error (DNS, connection refused or reset)",
+        SMS_ERR_TIMEOUT => c"Timed out",
+        SMS_ERR_TLS => c"TLS error",
+        SMS_ERR_HTTP_STATUS => c"Unexpected HTTP status",
+        SMS_ERR_BAD_RESPONSE => c"Bad response from the server",
+        SMS_ERR_INSECURE_URL => c"Insecure URL: plain http is allowed for loopback hosts only",
+        SMS_ERR_UNSUPPORTED => c"Not supported: this build has no built-in transport",
+        SMS_ERR_INTERNAL => c"Internal error (a bug in smscode)",
         _ => c"Unknown status",
     }
 }
@@ -133,9 +142,20 @@ mod tests {
             br#"{"code":"200"}"#,
             br#"{"code":1.5}"#,
             br#"{"code":4294967296}"#,
+            br#"{"code":-5}"#,
+            br#"{"code":-1,"msg":"x"}"#,
         ] {
             assert_eq!(parse_body(body).unwrap_err().status(), Status::BadResponse);
         }
+    }
+
+    #[test]
+    fn every_status_has_its_own_description() {
+        let texts: std::collections::HashSet<&str> =
+            Status::ALL.iter().map(|s| describe(s.code())).collect();
+        assert_eq!(texts.len(), Status::ALL.len());
+        assert!(!texts.contains("Unknown status"));
+        assert_eq!(describe(-12), "Unknown status");
     }
 
     #[test]

@@ -126,9 +126,12 @@ pub fn sign(phone: &str, code_type: CodeType, random: &str, ts: i64, secret: &st
     String::from_utf8(out.to_vec()).expect("hex is ASCII")
 }
 
-/// A fresh `random` value: 16 characters of `[A-Za-z0-9]` from the OS-seeded CSPRNG.
+/// A fresh `random` value: 16 characters of `[A-Za-z0-9]`, from a generator seeded
+/// by the OS for this call alone, so a forked child never repeats its parent's values
+/// (a thread-local generator would be copied by `fork()`).
 pub fn new_random() -> String {
-    Alphanumeric.sample_string(&mut rand::rng(), RANDOM_LEN)
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
+    Alphanumeric.sample_string(&mut rng, RANDOM_LEN)
 }
 
 fn itoa_buf() -> [u8; 20] {

@@ -8,7 +8,8 @@
 #
 # Env: SMSCODE_LIB_DIR (default <repo>/target/release) and SMSCODE_EMULATOR (default
 # <repo>/target/release/smscode-emulator); when the defaults are missing they are
-# built with cargo. KEEP_WORK=1 keeps the temporary directory. Prints one line per
+# built with cargo. CARGO_TARGET_DIR: where install.sh's default build (the `ship`
+# profile) lives; scripts/test-all.sh points it at the size budget's build. KEEP_WORK=1 keeps the temporary directory. Prints one line per
 # check and "N passed, N failed"; exits 1 on any failure.
 set -euo pipefail
 
@@ -79,6 +80,8 @@ version=$(awk '
   in_package && /^version[[:space:]]*=/ { gsub(/.*=[[:space:]]*"|".*/, ""); print; exit }
 ' "$repo/Cargo.toml")
 major=${version%%.*}
+# The SONAME's ABI version (build.rs): MAJOR, or 0.MINOR while MAJOR is 0 (cargo-c's rule).
+if [ "$major" = 0 ]; then abi=$(cut -d. -f1,2 <<<"$version"); else abi=$major; fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/smscode-c-test.XXXXXX")
 emulator_pid=""
@@ -106,15 +109,24 @@ PREFIX=$prefix SMSCODE_LIB_DIR=$lib_dir LDCONFIG=0 "$repo/scripts/install.sh" >"
 ok "scripts/install.sh installs into PREFIX=$prefix"
 
 check "libsmscode.so.$version is a regular file" test -f "$lib/libsmscode.so.$version" -a ! -L "$lib/libsmscode.so.$version"
-check "libsmscode.so.$major -> libsmscode.so.$version" test "$(readlink "$lib/libsmscode.so.$major")" = "libsmscode.so.$version"
-check "libsmscode.so -> libsmscode.so.$major" test "$(readlink "$lib/libsmscode.so")" = "libsmscode.so.$major"
+check "libsmscode.so.$abi -> libsmscode.so.$version" test "$(readlink "$lib/libsmscode.so.$abi")" = "libsmscode.so.$version"
+check "libsmscode.so -> libsmscode.so.$abi" test "$(readlink "$lib/libsmscode.so")" = "libsmscode.so.$abi"
 check "libsmscode.a installed" test -f "$lib/libsmscode.a"
 check "include/smscode.h is the repo's header" cmp -s "$repo/include/smscode.h" "$prefix/include/smscode.h"
 check "include/smscode.hpp is the repo's header" cmp -s "$repo/include/smscode.hpp" "$prefix/include/smscode.hpp"
+# Without SMSCODE_LIB_DIR the script installs the shipped build: stripped, and byte for
+# byte the library the size budget measures.
+PREFIX=$work/default-prefix LDCONFIG=0 env -u SMSCODE_LIB_DIR "$repo/scripts/install.sh" \
+  >"$work/default-install.log" 2>&1 || fatal "scripts/install.sh (default build)" "$work/default-install.log"
+default_lib=$work/default-prefix/lib/libsmscode.so.$version
+stripped() { ! readelf -S "$1" | grep -q '\.symtab'; }
+check "the default install is stripped (no .symtab)" stripped "$default_lib"
+check "the default install is the ship build the size budget measures" \
+  cmp -s "$default_lib" "${CARGO_TARGET_DIR:-$repo/target}/ship/libsmscode.so"
 check "CMake package files installed" test -f "$lib/cmake/smscode/smscodeConfig.cmake" -a -f "$lib/cmake/smscode/smscodeConfigVersion.cmake"
 
 soname=$(readelf -d "$lib/libsmscode.so.$version" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-check "SONAME is libsmscode.so.$major (readelf -d)" test "$soname" = "libsmscode.so.$major"
+check "SONAME is libsmscode.so.$abi (readelf -d)" test "$soname" = "libsmscode.so.$abi"
 
 # Exports: exactly the functions smscode.h declares, and never the test-only hook.
 nm -D --defined-only "$lib/libsmscode.so.$version" | awk '{ print $3 }' | sort -u >"$work/exports.txt"
@@ -141,7 +153,7 @@ check "pkg-config --static adds Libs.private ($static_libs)" \
 PREFIX=$prefix SMSCODE_LIB_DIR=$lib_dir LDCONFIG=0 "$repo/scripts/install.sh" >"$work/reinstall.log" 2>&1 &&
   reinstall=ok || reinstall=failed
 check "installing again over the same prefix works" \
-  test "$reinstall" = ok -a "$(readlink "$lib/libsmscode.so.$major")" = "libsmscode.so.$version"
+  test "$reinstall" = ok -a "$(readlink "$lib/libsmscode.so.$abi")" = "libsmscode.so.$version"
 PREFIX=$work/never SMSCODE_LIB_DIR=$work/no-such-dir LDCONFIG=0 "$repo/scripts/install.sh" >"$work/bad.log" 2>&1 &&
   bad_install=succeeded || bad_install=failed
 check "install.sh fails, installing nothing, when the built library is missing" \
@@ -214,8 +226,8 @@ run_failing() { # LABEL EXPECTED_RC EXPECTED_LINE_REGEX ENV_ARGS... BINARY ARGS.
 }
 # (grep >/dev/null rather than -q in pipes: an early exit would SIGPIPE the writer.)
 dynamic_from_prefix() { # BINARY: NEEDED libsmscode.so.N and resolved inside the prefix
-  readelf -d "$1" | grep "NEEDED.*\[libsmscode.so.$major\]" >/dev/null &&
-    ldd "$1" | grep "libsmscode.so.$major => $lib/libsmscode.so.$major" >/dev/null
+  readelf -d "$1" | grep "NEEDED.*\[libsmscode.so.$abi\]" >/dev/null &&
+    ldd "$1" | grep "libsmscode.so.$abi => $lib/libsmscode.so.$abi" >/dev/null
 }
 statically_linked() { # BINARY: no libsmscode NEEDED, and the sms_ code is inside
   ! readelf -d "$1" | grep 'NEEDED.*libsmscode' >/dev/null && ! ldd "$1" | grep libsmscode >/dev/null &&
@@ -228,7 +240,7 @@ make -C "$work/make" CFLAGS="-O2 ${strict[*]}" CXXFLAGS="-O2 ${strict[*]}" all s
   fatal "make (pkg-config) all static" "$work/make.log"
 ok "make (pkg-config): C and C++ examples, shared and static, build with ${strict[*]}"
 for binary in send_code send_code_cpp; do
-  check "make $binary: links libsmscode.so.$major from the prefix (readelf, ldd)" dynamic_from_prefix "$work/make/$binary"
+  check "make $binary: links libsmscode.so.$abi from the prefix (readelf, ldd)" dynamic_from_prefix "$work/make/$binary"
   run_example "make $binary" "$work/make/$binary"
 done
 for binary in send_code_static send_code_cpp_static; do
@@ -281,7 +293,7 @@ ok "CMake find_package(smscode): C and C++ examples, shared and static, build wi
 check "CMake found the package in the prefix (smscode_DIR)" \
   grep -qx "smscode_DIR:PATH=$lib/cmake/smscode" "$work/cmake-build/CMakeCache.txt"
 for binary in send_code send_code_cpp; do
-  check "cmake $binary (smscode::smscode): links libsmscode.so.$major from the prefix" dynamic_from_prefix "$work/cmake-build/$binary"
+  check "cmake $binary (smscode::smscode): links libsmscode.so.$abi from the prefix" dynamic_from_prefix "$work/cmake-build/$binary"
   run_example "cmake $binary" "$work/cmake-build/$binary"
 done
 for binary in send_code_static send_code_cpp_static; do
@@ -320,7 +332,7 @@ PREFIX=/usr/local LIBDIR="lib/$arch" DESTDIR=$stage SMSCODE_LIB_DIR=$lib_dir "$r
 ok "scripts/install.sh PREFIX=/usr/local LIBDIR=lib/$arch DESTDIR=<stage>"
 slib=$stage/usr/local/lib/$arch
 check "DESTDIR: the files are staged under DESTDIR/PREFIX/LIBDIR" \
-  test -f "$slib/libsmscode.so.$version" -a -L "$slib/libsmscode.so.$major" -a -L "$slib/libsmscode.so" \
+  test -f "$slib/libsmscode.so.$version" -a -L "$slib/libsmscode.so.$abi" -a -L "$slib/libsmscode.so" \
   -a -f "$slib/libsmscode.a" -a -f "$stage/usr/local/include/smscode.hpp" -a -f "$slib/pkgconfig/smscode.pc"
 check "DESTDIR: nothing is written to the real /usr/local" \
   test "$(ls -d /usr/local/lib/"$arch"/libsmscode* /usr/local/include/smscode.h* 2>/dev/null || true)" = "$before"
@@ -345,7 +357,7 @@ cmake -S "$work/stage-cmake-src" -B "$work/stage-cmake" -DCMAKE_PREFIX_PATH="$st
   >"$work/stage-cmake.log" 2>&1 && cmake --build "$work/stage-cmake" --target send_code >>"$work/stage-cmake.log" 2>&1 &&
   staged_cmake=ok || staged_cmake=failed
 check "DESTDIR: the CMake package in lib/$arch/cmake is found and usable where it was staged" \
-  test "$staged_cmake" = ok -a -n "$(ldd "$work/stage-cmake/send_code" | grep "=> $slib/libsmscode.so.$major")"
+  test "$staged_cmake" = ok -a -n "$(ldd "$work/stage-cmake/send_code" | grep "=> $slib/libsmscode.so.$abi")"
 [ "$staged_cmake" = ok ] && run_example "DESTDIR cmake send_code" "$work/stage-cmake/send_code"
 
 echo "$passed passed, $failed failed"

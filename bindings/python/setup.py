@@ -4,6 +4,11 @@ Everything else (name, version, metadata) is in pyproject.toml. The wheel holds 
 library but no CPython extension, so it is tagged ``py3-none-<platform>``: one wheel serves
 every Python 3 on that platform.
 
+The sdist carries the crate's sources under ``rust/`` (the workspace manifest, lock file,
+``src/``, ``include/`` and the emulator and CLI members cargo needs to read the
+workspace), so ``pip install smscode-<v>.tar.gz`` builds the library with cargo on any
+machine; a build from a checkout uses the repository itself.
+
 Environment:
     CARGO                  the cargo executable (default: ``cargo`` on PATH)
     CARGO_TARGET_DIR       cargo's target directory (default: the repository's ``target/``,
@@ -23,11 +28,23 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.bdist_wheel import bdist_wheel
 from setuptools.command.build_py import build_py
+from setuptools.command.sdist import sdist
 from setuptools.dist import Distribution
 
 HERE = Path(__file__).resolve().parent
 # bindings/python/ -> the repository root, whose Cargo workspace holds the library.
 REPO = HERE.parent.parent
+# Where an unpacked sdist keeps the crate (see SdistWithCrate).
+SDIST_CRATE = HERE / "rust"
+# What the sdist copies from the repository: enough for `cargo build -p smscode`.
+CRATE_FILES = ("Cargo.toml", "Cargo.lock", "build.rs", "cbindgen.toml")
+CRATE_DIRS = ("src", "include", "benches", "emulator/src", "cli/src")
+CRATE_MEMBER_FILES = ("emulator/Cargo.toml", "cli/Cargo.toml")
+
+
+def crate_root() -> Path:
+    """The Cargo workspace to build: the sdist's copy, else the repository checkout."""
+    return SDIST_CRATE if (SDIST_CRATE / "Cargo.toml").is_file() else REPO
 
 
 def library_file_name() -> str:
@@ -41,7 +58,8 @@ def library_file_name() -> str:
 
 def build_library() -> Path:
     """Runs cargo (a no-op when the build is up to date) and returns the library's path."""
-    manifest = REPO / "Cargo.toml"
+    root = crate_root()
+    manifest = root / "Cargo.toml"
     if not manifest.is_file():
         raise SystemExit(
             f"smscode: {manifest} not found. The package is built from the smscode "
@@ -50,7 +68,7 @@ def build_library() -> Path:
     cargo = os.environ.get("CARGO", "cargo")
     if shutil.which(cargo) is None:
         raise SystemExit("smscode: cargo (Rust) is needed to build the library: https://rustup.rs")
-    target_dir = Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target").resolve()
+    target_dir = Path(os.environ.get("CARGO_TARGET_DIR") or root / "target").resolve()
     profile = os.environ.get("SMSCODE_CARGO_PROFILE") or "release"
     command = [
         cargo,
@@ -62,6 +80,7 @@ def build_library() -> Path:
         "--lib",
         "--profile",
         profile,
+        "--locked",
     ]
     print("smscode: " + " ".join(command), flush=True)
     subprocess.run(command, check=True, env={**os.environ, "CARGO_TARGET_DIR": str(target_dir)})
@@ -86,6 +105,23 @@ class BuildPyWithLibrary(build_py):
         return [*super().get_outputs(include_bytecode), str(library)]
 
 
+class SdistWithCrate(sdist):
+    """sdist that also carries the crate's sources, so it builds without the repository."""
+
+    def make_release_tree(self, base_dir: str, files: list[str]) -> None:
+        super().make_release_tree(base_dir, files)
+        if crate_root() != REPO:
+            # Rebuilding an sdist from an unpacked sdist: rust/ is already in `files`.
+            return
+        crate = Path(base_dir) / "rust"
+        for name in (*CRATE_FILES, *CRATE_MEMBER_FILES):
+            if (REPO / name).is_file():
+                (crate / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(REPO / name, crate / name)
+        for name in CRATE_DIRS:
+            shutil.copytree(REPO / name, crate / name, dirs_exist_ok=True)
+
+
 class BinaryDistribution(Distribution):
     """Marks the distribution as platform-specific, so it installs to platlib."""
 
@@ -103,5 +139,9 @@ class BdistWheelAnyPython(bdist_wheel):
 
 setup(
     distclass=BinaryDistribution,
-    cmdclass={"build_py": BuildPyWithLibrary, "bdist_wheel": BdistWheelAnyPython},
+    cmdclass={
+        "build_py": BuildPyWithLibrary,
+        "bdist_wheel": BdistWheelAnyPython,
+        "sdist": SdistWithCrate,
+    },
 )

@@ -1,32 +1,33 @@
 #!/usr/bin/env bash
-# Builds Frameworks/CSmsCode.xcframework: the static smscode library for iOS devices
-# (aarch64-apple-ios), the iOS simulator (aarch64-apple-ios-sim + x86_64-apple-ios, joined
-# with lipo) and macOS (aarch64 + x86_64), each with the header and the module map.
-# Once it exists, Package.swift uses it as a binaryTarget instead of the system library.
+# Builds bindings/swift/Frameworks/CSMSCode.xcframework: the static smscode library for iOS
+# devices (aarch64-apple-ios), the iOS simulator (aarch64-apple-ios-sim + x86_64-apple-ios,
+# joined with lipo) and macOS (aarch64 + x86_64), each with the header and a module map.
+# Once it exists, the root Package.swift uses it as a binaryTarget instead of the system
+# library.
 #
 # Needs macOS with Xcode (xcodebuild, lipo) and rustup. Usage:
 #   bindings/swift/build-xcframework.sh                  # build the XCFramework
 #   bindings/swift/build-xcframework.sh --headers-only DIR
 #       only lay out the Headers folder the XCFramework gets (works anywhere; test.sh
-#       checks that layout with clang on Linux)
+#       type-checks the Swift sources against that layout with swiftc on Linux)
 # Env: SMSCODE_PROFILE (cargo profile, default "ship"), CARGO_TARGET_DIR,
-#      IPHONEOS_DEPLOYMENT_TARGET (default 13.0), MACOSX_DEPLOYMENT_TARGET (default 10.15):
+#      IPHONEOS_DEPLOYMENT_TARGET (default 16.0), MACOSX_DEPLOYMENT_TARGET (default 13.0):
 #      keep them equal to the platforms in Package.swift.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-OUT="$HERE/Frameworks/CSmsCode.xcframework"
+OUT="$HERE/Frameworks/CSMSCode.xcframework"
 
-# Headers/CSmsCode/{smscode.h,module.modulemap}: the subfolder keeps this module map apart
+# Headers/CSMSCode/{smscode.h,module.modulemap}: the subfolder keeps this module map apart
 # from other static XCFrameworks' ones (Xcode copies all their Headers into one folder).
-# The module map is the package's own, less `link "smscode"`: the binaryTarget links the
-# library itself, and an autolink entry would only warn that it cannot find it.
+# The same module as Sources/CSMSCode/module.modulemap, with the header next to it and
+# without `link "smscode"`: the binaryTarget links the library itself.
 stage_headers() {
-    local dir="$1/CSmsCode"
+    local dir="$1/CSMSCode"
     mkdir -p "$dir"
-    cp "$HERE/Sources/CSmsCode/smscode.h" "$dir/smscode.h"
-    sed '/^[[:space:]]*link[[:space:]]/d' "$HERE/Sources/CSmsCode/module.modulemap" \
+    cp "$ROOT/include/smscode.h" "$dir/smscode.h"
+    printf '%s\n' 'module CSMSCode [system] {' '    header "smscode.h"' '    export *' '}' \
         >"$dir/module.modulemap"
 }
 
@@ -41,15 +42,11 @@ if [ "$(uname -s)" != Darwin ]; then
     echo "build-xcframework.sh needs macOS with Xcode (xcodebuild, lipo)" >&2
     exit 1
 fi
-if ! cmp -s "$ROOT/include/smscode.h" "$HERE/Sources/CSmsCode/smscode.h"; then
-    echo "Sources/CSmsCode/smscode.h is stale: run python3 bindings/swift/tools/check.py --sync" >&2
-    exit 1
-fi
 
 PROFILE="${SMSCODE_PROFILE:-ship}"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-export IPHONEOS_DEPLOYMENT_TARGET="${IPHONEOS_DEPLOYMENT_TARGET:-13.0}"
-export MACOSX_DEPLOYMENT_TARGET="${MACOSX_DEPLOYMENT_TARGET:-10.15}"
+export IPHONEOS_DEPLOYMENT_TARGET="${IPHONEOS_DEPLOYMENT_TARGET:-16.0}"
+export MACOSX_DEPLOYMENT_TARGET="${MACOSX_DEPLOYMENT_TARGET:-13.0}"
 TARGETS=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin)
 
 rustup target add "${TARGETS[@]}"

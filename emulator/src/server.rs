@@ -45,6 +45,8 @@ pub const HTML_500: &str = "<html><body><h1>500 Internal Server Error</h1></body
 pub const NOT_JSON: &str = "this is not json";
 /// The `redirect` target.
 pub const REDIRECT_TO: &str = "http://127.0.0.1:1/elsewhere";
+/// The `negative_code` body: `-5` is also a client library's local network status.
+pub const NEGATIVE_CODE_BODY: &str = r#"{"code":-5,"msg":"negative","data":null,"extMsg":null}"#;
 /// The success body (also what `slow_drip` sends).
 pub const SUCCESS_BODY: &str = r#"{"code":200,"msg":"","data":null,"extMsg":null}"#;
 
@@ -219,6 +221,10 @@ async fn send(query: &str, shared: &Shared) -> Result<Response<ResBody>, CloseCo
                 .insert(LOCATION, HeaderValue::from_static(REDIRECT_TO));
             Ok(response)
         }
+        FaultKind::NegativeCode => Ok(json(
+            StatusCode::OK,
+            Bytes::from_static(NEGATIVE_CODE_BODY.as_bytes()),
+        )),
     }
 }
 

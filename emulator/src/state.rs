@@ -50,6 +50,9 @@ pub enum FaultKind {
     SlowDrip,
     /// HTTP 302 to `http://127.0.0.1:1/elsewhere`.
     Redirect,
+    /// HTTP 200 with a JSON body whose `code` is negative (`-5`): no real server
+    /// code is negative, and a client must not mistake it for a local status.
+    NegativeCode,
 }
 
 /// One armed fault.

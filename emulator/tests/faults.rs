@@ -275,6 +275,21 @@ fn redirect_is_302_with_location() {
 }
 
 #[test]
+fn negative_code_is_200_with_a_negative_json_code() {
+    let emu = start_unlimited();
+    arm(&emu, r#"{"fault":"negative_code"}"#);
+    let mut response = agent(Duration::from_secs(5))
+        .post(send_url(&emu))
+        .send_empty()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value =
+        serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    assert_eq!(body["code"], -5);
+    assert!(emu.codes().is_empty());
+}
+
+#[test]
 fn in_process_api_arms_and_resets_too() {
     use smscode_emulator::{Fault, FaultKind};
     let emu = start_unlimited();

@@ -1,5 +1,6 @@
 //! `smscode::parse_body`: arbitrary bytes never panic and are accepted only with
-//! an integer `code` that fits `i32`; a generated response object parses back to
+//! an integer `code` from 0 to `i32::MAX` (a negative code would read as a local
+//! status); a generated response object parses back to
 //! the code (and texts) it was built from.
 //!
 //! The input is used twice: as the raw body (so the seeds are real JSON bodies),
@@ -27,7 +28,8 @@ fn check_raw(body: &[u8]) {
         .and_then(|v| v.as_object())
         .and_then(|o| o.get("code"))
         .and_then(Value::as_i64)
-        .and_then(|c| i32::try_from(c).ok());
+        .and_then(|c| i32::try_from(c).ok())
+        .filter(|c| *c >= 0);
     match parse_body(body) {
         Ok(parsed) => {
             assert_eq!(Some(parsed.code), expected_code, "Ok without an i32 code");
@@ -44,7 +46,7 @@ fn check_raw(body: &[u8]) {
             assert!(!error.message().is_empty());
             assert_eq!(
                 expected_code, None,
-                "an object with an i32 code was refused"
+                "an object with a non-negative i32 code was refused"
             );
         }
     }
@@ -124,8 +126,11 @@ fn check_generated(generated: &Generated) {
     object.insert("data".into(), data_value(&generated.data, 1));
 
     let (code_value, expected_code) = match &generated.code {
-        Code::Int(c) => (Some(Value::from(*c)), Some(*c)),
-        Code::Wide(c) => (Some(Value::from(*c)), i32::try_from(*c).ok()),
+        Code::Int(c) => (Some(Value::from(*c)), Some(*c).filter(|c| *c >= 0)),
+        Code::Wide(c) => (
+            Some(Value::from(*c)),
+            i32::try_from(*c).ok().filter(|c| *c >= 0),
+        ),
         Code::Big(c) => (Some(Value::from(*c)), i32::try_from(*c).ok()),
         // A float such as 200.0 is not an integer code.
         Code::Float(f) => (

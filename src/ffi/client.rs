@@ -4,19 +4,21 @@ use std::ffi::{c_char, CString};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use super::boundary::{arg_ptr, arg_str, call, call_or};
+use super::boundary::{arg_ptr, arg_ref, arg_str, call, call_or};
 #[cfg(feature = "transport")]
 use super::sign::code_type_arg;
 use super::{SMS_CLOCK_SKEW_UNKNOWN, SMS_OK};
 use crate::client::{Client, ClientBuilder, SendResult};
 use crate::error::Error;
+#[cfg(feature = "transport")]
+use crate::error::Status;
 
 /// A configured client: an opaque handle from `sms_client_new`.
 ///
 /// Thread-safe: one handle may be shared by many threads and used for concurrent
 /// sends (connections are pooled and reused). Setters may be called at any time;
 /// a send already under way keeps the settings it started with. Changing a setting
-/// starts a new connection pool and forgets the resend guard's history.
+/// starts a new connection pool; the resend guard keeps its history.
 pub struct SmsClient {
     state: RwLock<ClientState>,
 }
@@ -40,7 +42,8 @@ impl SmsClient {
     ) -> Result<i32, Error> {
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
         let builder = change(state.builder.clone());
-        let client = builder.build()?;
+        let mut client = builder.build()?;
+        client.keep_history_of(&state.client);
         *state = ClientState {
             builder,
             client: Arc::new(client),
@@ -75,16 +78,23 @@ pub unsafe extern "C" fn sms_client_new(
     out_client: *mut *mut SmsClient,
 ) -> i32 {
     call("sms_client_new", || {
-        let base_url = arg_str(base_url, "base_url")?;
-        let user_domain = arg_str(user_domain, "user_domain")?;
-        let secret = arg_str(user_domain_secret, "user_domain_secret")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (base_url, user_domain, secret) = unsafe {
+            (
+                arg_str(base_url, "base_url")?,
+                arg_str(user_domain, "user_domain")?,
+                arg_str(user_domain_secret, "user_domain_secret")?,
+            )
+        };
         let out_client = arg_ptr(out_client, "out_client")? as *mut *mut SmsClient;
         let builder = ClientBuilder::new(base_url, user_domain, secret);
         let client = Arc::new(builder.build()?);
         let handle = Box::new(SmsClient {
             state: RwLock::new(ClientState { builder, client }),
         });
-        *out_client = Box::into_raw(handle);
+        // SAFETY: `out_client` is not NULL and the caller made it writable.
+        unsafe { *out_client = Box::into_raw(handle) };
         Ok(SMS_OK)
     })
 }
@@ -98,13 +108,23 @@ pub unsafe extern "C" fn sms_client_new(
 pub unsafe extern "C" fn sms_client_free(client: *mut SmsClient) {
     call_or((), || {
         if !client.is_null() {
-            drop(Box::from_raw(client));
+            // SAFETY: a handle from `sms_client_new` (a `Box`), freed only once.
+            drop(unsafe { Box::from_raw(client) });
         }
     })
 }
 
-/// Sets the connect timeout (DNS, TCP, TLS; default 10000 ms) and the total
-/// timeout of one send, body included (default 20000 ms). Both must be > 0.
+/// Sets the two timeouts of a send, in milliseconds; both must be > 0.
+///
+/// `connect_timeout_ms` (default 10000) bounds the DNS lookup of the host, and then,
+/// separately, setting up the connection: TCP, a proxy's `CONNECT` and the TLS
+/// handshake. So up to twice this may pass before the request is written; an
+/// address from the library's 30 s name cache or a kept-alive connection skips
+/// those steps. `total_timeout_ms` (default 20000) bounds the whole send, from the
+/// call to the last byte of the answer: lookup, connection, request, waiting for
+/// the response and reading its body. Whichever expires first ends the send with
+/// `SMS_ERR_TIMEOUT`.
+///
 /// Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (the
 /// platform's HTTP stack then has its own timeouts).
 ///
@@ -118,7 +138,9 @@ pub unsafe extern "C" fn sms_client_set_timeouts(
     total_timeout_ms: u32,
 ) -> i32 {
     call("sms_client_set_timeouts", || {
-        let client = &*arg_ptr(client, "client")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let client = unsafe { arg_ref(client, "client")? };
         client.reconfigure(|b| {
             b.connect_timeout(Duration::from_millis(connect_timeout_ms.into()))
                 .timeout(Duration::from_millis(total_timeout_ms.into()))
@@ -140,8 +162,10 @@ pub unsafe extern "C" fn sms_client_set_proxy(
     proxy_url: *const c_char,
 ) -> i32 {
     call("sms_client_set_proxy", || {
-        let client = &*arg_ptr(client, "client")?;
-        let proxy_url = arg_str(proxy_url, "proxy_url")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, proxy_url) =
+            unsafe { (arg_ref(client, "client")?, arg_str(proxy_url, "proxy_url")?) };
         client.reconfigure(|b| b.proxy(proxy_url))
     })
 }
@@ -161,8 +185,10 @@ pub unsafe extern "C" fn sms_client_add_ca_file(
     pem_path: *const c_char,
 ) -> i32 {
     call("sms_client_add_ca_file", || {
-        let client = &*arg_ptr(client, "client")?;
-        let pem_path = arg_str(pem_path, "pem_path")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, pem_path) =
+            unsafe { (arg_ref(client, "client")?, arg_str(pem_path, "pem_path")?) };
         client.reconfigure(|b| b.ca_file(pem_path))
     })
 }
@@ -178,8 +204,14 @@ pub unsafe extern "C" fn sms_client_set_user_agent(
     user_agent: *const c_char,
 ) -> i32 {
     call("sms_client_set_user_agent", || {
-        let client = &*arg_ptr(client, "client")?;
-        let user_agent = arg_str(user_agent, "user_agent")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, user_agent) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(user_agent, "user_agent")?,
+            )
+        };
         client.reconfigure(|b| b.user_agent(user_agent))
     })
 }
@@ -195,8 +227,10 @@ pub unsafe extern "C" fn sms_client_set_language(
     language: *const c_char,
 ) -> i32 {
     call("sms_client_set_language", || {
-        let client = &*arg_ptr(client, "client")?;
-        let language = arg_str(language, "language")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, language) =
+            unsafe { (arg_ref(client, "client")?, arg_str(language, "language")?) };
         client.reconfigure(|b| b.language(language))
     })
 }
@@ -213,9 +247,15 @@ pub unsafe extern "C" fn sms_client_set_enterprise(
     stid: *const c_char,
 ) -> i32 {
     call("sms_client_set_enterprise", || {
-        let client = &*arg_ptr(client, "client")?;
-        let ssid = arg_str(ssid, "ssid")?;
-        let stid = arg_str(stid, "stid")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, ssid, stid) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(ssid, "ssid")?,
+                arg_str(stid, "stid")?,
+            )
+        };
         client.reconfigure(|b| b.ssid(ssid).stid(stid))
     })
 }
@@ -232,14 +272,17 @@ pub unsafe extern "C" fn sms_client_set_clock_offset_ms(
     offset_ms: i64,
 ) -> i32 {
     call("sms_client_set_clock_offset_ms", || {
-        let client = &*arg_ptr(client, "client")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let client = unsafe { arg_ref(client, "client")? };
         client.reconfigure(|b| b.clock_offset_ms(offset_ms))
     })
 }
 
 /// Double-tap guard: a second send to the same international code, phone and code
 /// type within `interval_ms` answers 5058 without touching the network. 0 turns it
-/// off (the default).
+/// off (the default). `"+86"` and `"86"` are the same international code. The
+/// history of sends is kept when this or any other setter changes the client.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
@@ -249,7 +292,9 @@ pub unsafe extern "C" fn sms_client_set_resend_guard_ms(
     interval_ms: u32,
 ) -> i32 {
     call("sms_client_set_resend_guard_ms", || {
-        let client = &*arg_ptr(client, "client")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let client = unsafe { arg_ref(client, "client")? };
         client.reconfigure(|b| b.resend_guard(Duration::from_millis(interval_ms.into())))
     })
 }
@@ -280,16 +325,28 @@ pub unsafe extern "C" fn sms_client_send(
     out_response: *mut *mut SmsResponse,
 ) -> i32 {
     call("sms_client_send", || {
-        let client = &*arg_ptr(client, "client")?;
-        let international_code = arg_str(international_code, "international_code")?;
-        let phone = arg_str(phone, "phone")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (client, international_code, phone) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(international_code, "international_code")?,
+                arg_str(phone, "phone")?,
+            )
+        };
         let code_type = code_type_arg(code_type)?;
         let result = client
             .current()
             .send_code(international_code, phone, code_type)?;
         let code = result.code;
+        if code < 0 {
+            // Never reached (the parser refuses negative codes), but a negative value
+            // here would read as a local status with a response the caller never frees.
+            return Err(Error::new(Status::BadResponse, "negative server code"));
+        }
         if !out_response.is_null() {
-            *out_response = Box::into_raw(Box::new(SmsResponse::new(result)));
+            // SAFETY: `out_response` is not NULL and the caller made it writable.
+            unsafe { *out_response = Box::into_raw(Box::new(SmsResponse::new(result))) };
         }
         Ok(code)
     })
@@ -318,7 +375,8 @@ impl SmsResponse {
 pub unsafe extern "C" fn sms_response_free(response: *mut SmsResponse) {
     call_or((), || {
         if !response.is_null() {
-            drop(Box::from_raw(response));
+            // SAFETY: a response from `sms_client_send` (a `Box`), freed only once.
+            drop(unsafe { Box::from_raw(response) });
         }
     })
 }
@@ -331,7 +389,8 @@ pub unsafe extern "C" fn sms_response_free(response: *mut SmsResponse) {
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_code(response: *const SmsResponse) -> i32 {
     call("sms_response_code", || {
-        Ok((*arg_ptr(response, "response")?).result.code)
+        // SAFETY: `response` is NULL (refused) or a live response.
+        Ok(unsafe { arg_ref(response, "response")? }.result.code)
     })
 }
 
@@ -344,7 +403,11 @@ pub unsafe extern "C" fn sms_response_code(response: *const SmsResponse) -> i32 
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_http_status(response: *const SmsResponse) -> i32 {
     call("sms_response_http_status", || {
-        Ok((*arg_ptr(response, "response")?).result.http_status.into())
+        // SAFETY: `response` is NULL (refused) or a live response.
+        Ok(unsafe { arg_ref(response, "response")? }
+            .result
+            .http_status
+            .into())
     })
 }
 
@@ -358,8 +421,8 @@ pub unsafe extern "C" fn sms_response_http_status(response: *const SmsResponse) 
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_clock_skew_ms(response: *const SmsResponse) -> i64 {
     call_or(SMS_CLOCK_SKEW_UNKNOWN, || {
-        response
-            .as_ref()
+        // SAFETY: `response` is NULL or a live response.
+        unsafe { response.as_ref() }
             .and_then(|r| r.result.clock_skew_ms)
             .unwrap_or(SMS_CLOCK_SKEW_UNKNOWN)
     })
@@ -373,7 +436,10 @@ pub unsafe extern "C" fn sms_response_clock_skew_ms(response: *const SmsResponse
 /// `response` is NULL or a live response.
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_msg(response: *const SmsResponse) -> *const c_char {
-    call_or(std::ptr::null(), || text_ptr(response, |r| &r.msg))
+    // SAFETY: `response` is NULL or a live response.
+    call_or(std::ptr::null(), || unsafe {
+        text_ptr(response, |r| &r.msg)
+    })
 }
 
 /// The server's `extMsg`, under the same rules as `sms_response_msg`.
@@ -382,15 +448,20 @@ pub unsafe extern "C" fn sms_response_msg(response: *const SmsResponse) -> *cons
 /// `response` is NULL or a live response.
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_ext_msg(response: *const SmsResponse) -> *const c_char {
-    call_or(std::ptr::null(), || text_ptr(response, |r| &r.ext_msg))
+    // SAFETY: `response` is NULL or a live response.
+    call_or(std::ptr::null(), || unsafe {
+        text_ptr(response, |r| &r.ext_msg)
+    })
 }
 
+/// # Safety
+/// `response` is NULL or a live response.
 unsafe fn text_ptr(
     response: *const SmsResponse,
     field: impl Fn(&SmsResponse) -> &Option<CString>,
 ) -> *const c_char {
-    response
-        .as_ref()
+    // SAFETY: the caller's contract.
+    unsafe { response.as_ref() }
         .and_then(|r| field(r).as_ref())
         .map_or(std::ptr::null(), |text| text.as_ptr())
 }

@@ -23,7 +23,9 @@ pub unsafe extern "C" fn sms_last_error_message(out: *mut c_char, out_len: usize
                 while !message.is_char_boundary(len) {
                     len -= 1;
                 }
-                let out = std::slice::from_raw_parts_mut(out as *mut u8, len + 1);
+                // SAFETY: `out` is not NULL and the caller made it writable for
+                // `out_len` bytes; `len + 1 <= out_len`.
+                let out = unsafe { std::slice::from_raw_parts_mut(out as *mut u8, len + 1) };
                 out[..len].copy_from_slice(&message.as_bytes()[..len]);
                 out[len] = 0;
             }

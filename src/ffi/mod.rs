@@ -35,13 +35,13 @@ pub const SMS_ERR_INVALID_ARGUMENT: i32 = -3;
 pub const SMS_ERR_BUFFER_TOO_SMALL: i32 = -4;
 /// DNS failure, connection refused or reset.
 pub const SMS_ERR_NETWORK: i32 = -5;
-/// The connect or total timeout expired.
+/// The connect or total timeout expired (see `sms_client_set_timeouts`).
 pub const SMS_ERR_TIMEOUT: i32 = -6;
 /// TLS handshake or certificate verification failed.
 pub const SMS_ERR_TLS: i32 = -7;
 /// A non-2xx HTTP status (or a redirect, never followed) without a JSON `code`.
 pub const SMS_ERR_HTTP_STATUS: i32 = -8;
-/// The body is not JSON, has no integer `code`, or is over 64 KiB.
+/// The body is not JSON, has no integer `code` (or a negative one), or is over 64 KiB.
 pub const SMS_ERR_BAD_RESPONSE: i32 = -9;
 /// Plain `http://` to a host that is not loopback.
 pub const SMS_ERR_INSECURE_URL: i32 = -10;

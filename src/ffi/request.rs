@@ -196,10 +196,10 @@ pub unsafe extern "C" fn sms_request_method(request: *const SmsRequest) -> *cons
 /// `request` is NULL or a live request.
 #[no_mangle]
 pub unsafe extern "C" fn sms_request_url(request: *const SmsRequest) -> *const c_char {
-    // SAFETY: the caller passes NULL or a live request.
-    call_or(std::ptr::null(), || match unsafe { request.as_ref() } {
-        Some(request) => request.url.as_ptr(),
-        None => std::ptr::null(),
+    call_or(std::ptr::null(), || {
+        // SAFETY: the caller passes NULL or a live request.
+        let request = unsafe { request.as_ref() };
+        request.map_or(std::ptr::null(), |r| r.url.as_ptr())
     })
 }
 
@@ -210,9 +210,10 @@ pub unsafe extern "C" fn sms_request_url(request: *const SmsRequest) -> *const c
 /// `request` is NULL or a live request.
 #[no_mangle]
 pub unsafe extern "C" fn sms_request_header_count(request: *const SmsRequest) -> usize {
-    // SAFETY: the caller passes NULL or a live request.
     call_or(0, || {
-        unsafe { request.as_ref() }.map_or(0, |r| r.headers.len())
+        // SAFETY: the caller passes NULL or a live request.
+        let request = unsafe { request.as_ref() };
+        request.map_or(0, |r| r.headers.len())
     })
 }
 
@@ -226,9 +227,9 @@ pub unsafe extern "C" fn sms_request_header_name(
     request: *const SmsRequest,
     index: usize,
 ) -> *const c_char {
-    // SAFETY: the caller passes NULL or a live request.
-    call_or(std::ptr::null(), || unsafe {
-        header_part(request, index, |(name, _)| name)
+    call_or(std::ptr::null(), || {
+        // SAFETY: the caller passes NULL or a live request.
+        unsafe { header_part(request, index, |(name, _)| name) }
     })
 }
 
@@ -241,9 +242,9 @@ pub unsafe extern "C" fn sms_request_header_value(
     request: *const SmsRequest,
     index: usize,
 ) -> *const c_char {
-    // SAFETY: the caller passes NULL or a live request.
-    call_or(std::ptr::null(), || unsafe {
-        header_part(request, index, |(_, value)| value)
+    call_or(std::ptr::null(), || {
+        // SAFETY: the caller passes NULL or a live request.
+        unsafe { header_part(request, index, |(_, value)| value) }
     })
 }
 

@@ -37,9 +37,15 @@ pub unsafe extern "C" fn sms_sign(
     out_len: usize,
 ) -> i32 {
     call("sms_sign", || {
-        let phone = arg_str(phone, "phone")?;
-        let random = arg_str(random, "random")?;
-        let secret = arg_str(user_domain_secret, "user_domain_secret")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (phone, random, secret) = unsafe {
+            (
+                arg_str(phone, "phone")?,
+                arg_str(random, "random")?,
+                arg_str(user_domain_secret, "user_domain_secret")?,
+            )
+        };
         let out = arg_ptr(out, "out")? as *mut u8;
         check_sign(code_type, random, ts)?;
         if out_len < SIGNATURE_LEN + 1 {
@@ -50,7 +56,9 @@ pub unsafe extern "C" fn sms_sign(
         }
         let mut signature = [0u8; SIGNATURE_LEN];
         sign_into(phone, code_type, random, ts, secret, &mut signature);
-        let out = std::slice::from_raw_parts_mut(out, SIGNATURE_LEN + 1);
+        // SAFETY: `out` is not NULL and the caller made it writable for `out_len`
+        // bytes, checked above to be at least 65.
+        let out = unsafe { std::slice::from_raw_parts_mut(out, SIGNATURE_LEN + 1) };
         out[..SIGNATURE_LEN].copy_from_slice(&signature);
         out[SIGNATURE_LEN] = 0;
         Ok(super::SMS_OK)
@@ -88,11 +96,17 @@ pub unsafe extern "C" fn sms_send_code(
     code_type: i32,
 ) -> i32 {
     call("sms_send_code", || {
-        let base_url = arg_str(base_url, "base_url")?;
-        let user_domain = arg_str(user_domain, "user_domain")?;
-        let secret = arg_str(user_domain_secret, "user_domain_secret")?;
-        let international_code = arg_str(international_code, "international_code")?;
-        let phone = arg_str(phone, "phone")?;
+        // SAFETY: the caller keeps the contract above: each pointer is NULL or
+        // valid for the call (a live handle, a NUL-terminated string).
+        let (base_url, user_domain, secret, international_code, phone) = unsafe {
+            (
+                arg_str(base_url, "base_url")?,
+                arg_str(user_domain, "user_domain")?,
+                arg_str(user_domain_secret, "user_domain_secret")?,
+                arg_str(international_code, "international_code")?,
+                arg_str(phone, "phone")?,
+            )
+        };
         let code_type = code_type_arg(code_type)?;
         let result = crate::client::send_code(
             base_url,

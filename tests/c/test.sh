@@ -39,6 +39,7 @@ missing=()
 command -v gcc >/dev/null || missing+=(gcc)
 command -v g++ >/dev/null || missing+=(g++)
 command -v valgrind >/dev/null || missing+=(valgrind)
+command -v readelf >/dev/null || missing+=(binutils)
 command -v clang-format >/dev/null || missing+=(clang-format)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v python3 >/dev/null || missing+=(python3)
@@ -90,12 +91,12 @@ if [ -z "${SMSCODE_NO_TRANSPORT_LIB_DIR:-}" ]; then
     || { fail "cargo build --no-default-features"; finish; }
 fi
 
-# The library's SONAME is libsmscode.so.0 but cargo writes only libsmscode.so: link
-# through a directory that has both names.
+# The library's SONAME (e.g. libsmscode.so.0.1) is not the name cargo writes
+# (libsmscode.so): link through a directory that has both names.
 link_dir() { # DIR LIBRARY
   mkdir -p "$1"
   ln -sf "$2" "$1/libsmscode.so"
-  ln -sf "$2" "$1/libsmscode.so.0"
+  ln -sf "$2" "$1/$(readelf -d "$2" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')"
 }
 link_dir "$build/lib" "$lib_dir/libsmscode.so"
 link_dir "$build/panic-lib" "$panic_lib_dir/libsmscode.so"

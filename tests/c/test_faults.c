@@ -1,6 +1,6 @@
 /* Transport faults injected by the emulator (POST /emulator/v1/faults), and TLS
  * against an emulator with a self-signed certificate. Each fault must end in its
- * status; hangs must end within the configured total timeout (2 s +-20%). */
+ * status; hangs must end in the configured total timeout (2 s), not before it. */
 #define _POSIX_C_SOURCE 200809L
 #include "harness.h"
 
@@ -57,12 +57,14 @@ static double fault_send(const char *kind, int delay_ms, int32_t want, const cha
   return elapsed;
 }
 
+/* Not before the timeout, and ended by it rather than by the server (a hang lasts an
+ * hour, the drip 46 s). No tight upper bound: a loaded machine is slow, not wrong. */
 static void check_within_timeout(double elapsed, const char *kind, int line) {
   if (under_valgrind()) return; /* valgrind's slowdown makes timing meaningless */
   double total = TOTAL_TIMEOUT_MS / 1000.0;
-  check_recordf(elapsed >= total * 0.8 && elapsed <= total * 1.2, __FILE__, line,
-                "ends within the total timeout +-20%", "%s took %.2f s (timeout %.1f s)", kind,
-                elapsed, total);
+  check_recordf(elapsed >= total * 0.8 && elapsed < 30.0, __FILE__, line,
+                "ends in the total timeout", "%s took %.2f s (timeout %.1f s)", kind, elapsed,
+                total);
 }
 
 /* Listens on 127.0.0.1:1, the emulator's redirect target, to see whether it is contacted.
@@ -96,6 +98,18 @@ static void faults(void) {
   fault_send("http500", 0, SMS_ERR_HTTP_STATUS, "500", __LINE__);
   fault_send("not_json", 0, SMS_ERR_BAD_RESPONSE, "not JSON", __LINE__);
   fault_send("huge_body", 0, SMS_ERR_BAD_RESPONSE, "65536", __LINE__);
+  /* A negative server code (-5 here) is not a local status: BAD_RESPONSE, with a
+   * message, and no response handle written (a caller would never free it). */
+  fault_send("negative_code", 0, SMS_ERR_BAD_RESPONSE, "negative", __LINE__);
+  {
+    char phone[32];
+    next_phone(phone, sizeof phone);
+    emu_fault(url, "negative_code", 1, 0);
+    CHECK_EQ(sms_send_code(url, "demo", "demo-secret", "+86", phone, SMS_CODE_TYPE_LOGIN),
+             SMS_ERR_BAD_RESPONSE);
+    CHECK_LAST_ERROR_HAS("sms_send_code");
+    CHECK_LAST_ERROR_HAS("negative");
+  }
   fault_send("delay", 500, 200, "", __LINE__);
 
   /* A redirect is never followed: its target (127.0.0.1:1) is never contacted. If it
@@ -175,7 +189,8 @@ static void connect_timeout(void) {
   double elapsed = now_seconds() - start;
   CHECK_LAST_ERROR_HAS("connect");
   if (!under_valgrind()) {
-    CHECKF(elapsed >= 0.8 && elapsed <= 1.2, "connect timeout 1 s took %.2f s", elapsed);
+    /* Below the total timeout (4 s) with a margin for a loaded machine. */
+    CHECKF(elapsed >= 0.8 && elapsed < 3.5, "connect timeout 1 s took %.2f s", elapsed);
   }
   /* ...and the total timeout bounds the connect too. */
   CHECK_EQ(sms_client_set_timeouts(client, 5000, 1500), SMS_OK);
@@ -183,7 +198,8 @@ static void connect_timeout(void) {
   CHECK_EQ(sms_client_send(client, "+86", "13800138000", 2, NULL), SMS_ERR_TIMEOUT);
   elapsed = now_seconds() - start;
   if (!under_valgrind()) {
-    CHECKF(elapsed >= 1.2 && elapsed <= 1.8, "total timeout 1.5 s took %.2f s", elapsed);
+    /* Below the connect timeout (5 s) with a margin for a loaded machine. */
+    CHECKF(elapsed >= 1.2 && elapsed < 4.5, "total timeout 1.5 s took %.2f s", elapsed);
   }
   sms_client_free(client);
   for (int i = 0; i < 4; i++) close(fillers[i]);
@@ -284,7 +300,9 @@ static void tls(void) {
 
   SmsClient *client = new_client(tls_url, "demo", "demo-secret");
   if (client == NULL) return;
-  CHECK_EQ(sms_client_set_timeouts(client, 2000, 4000), SMS_OK);
+  /* Generous: under valgrind on a loaded 2-core machine a handshake can take seconds,
+     and a connect timeout would hide the TLS error this checks. */
+  CHECK_EQ(sms_client_set_timeouts(client, 20000, 40000), SMS_OK);
   CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), SMS_ERR_TLS);
   CHECK_LAST_ERROR_HAS("TLS");
   CHECK_EQ(sms_send_code(tls_url, "demo", "demo-secret", "+86", phone, 2), SMS_ERR_TLS);

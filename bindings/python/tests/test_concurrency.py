@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import threading
 import time
 from collections import Counter
+from typing import Any
 
 import pytest
 
 import smscode
+from smscode import _native
 
 from .support import DEMO_DOMAIN, DEMO_SECRET, Emulator
 
@@ -68,20 +71,116 @@ def test_sends_run_in_parallel(emulator: Emulator) -> None:
     assert elapsed < 3.0, elapsed
 
 
-def test_close_waits_for_a_send_in_progress(emulator: Emulator) -> None:
-    emulator.arm_fault("delay", delay_ms=500)
+def _address(handle: Any) -> int | None:
+    value: int | None = ctypes.cast(handle, ctypes.c_void_p).value
+    return value
+
+
+def wait_until_received(emulator: Emulator, phone: str) -> None:
+    """Returns once the emulator holds a code for ``phone``: with the ``delay`` fault it
+    issues the code on arrival, then holds the answer back, so the send is in flight."""
+    deadline = time.monotonic() + 30
+    while not emulator.codes(phone):
+        assert time.monotonic() < deadline, "the send never reached the emulator"
+        time.sleep(0.01)
+
+
+def test_close_during_a_send_frees_the_handle_after_it(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The library's send holds its own reference once started, so freeing the handle
+    # under it would go unnoticed by the result alone: record the order of the native
+    # calls instead ("send returned" must come before "client freed").
+    events: list[tuple[str, int | None]] = []
+    real_send, real_free = _native.client_send, _native.client_free
+
+    def recording_send(handle: Any, *args: Any) -> tuple[int, Any]:
+        try:
+            return real_send(handle, *args)
+        finally:
+            events.append(("send returned", _address(handle)))
+
+    def recording_free(handle: Any) -> None:
+        events.append(("client freed", _address(handle)))
+        real_free(handle)
+
+    monkeypatch.setattr(_native, "client_send", recording_send)
+    monkeypatch.setattr(_native, "client_free", recording_free)
+
+    emulator.arm_fault("delay", delay_ms=2000)
     client = smscode.Client(emulator.url, DEMO_DOMAIN, DEMO_SECRET)
+    address = _address(client._handle)
     results: list[int] = []
-    thread = threading.Thread(
-        target=lambda: results.append(client.send_code("+86", "13800138000", 1).code)
-    )
+    phone = "13800138000"
+    thread = threading.Thread(target=lambda: results.append(client.send_code("+86", phone, 1).code))
     thread.start()
-    time.sleep(0.2)
-    client.close()  # while the send is under way: the handle is freed after it
+    wait_until_received(emulator, phone)
+
+    client.close()  # returns at once; the send still running frees the handle
+    mine = [event for event, where in events if where == address]
+    assert mine == [], "close() freed the handle (or waited) while a send was using it"
     with pytest.raises(smscode.SmsClientClosedError):
         client.send_code("+86", "13800138001", 1)
     thread.join()
     assert results == [200]
+    mine = [event for event, where in events if where == address]
+    assert mine == ["send returned", "client freed"]
+
+
+def test_cancelling_the_task_does_not_stop_a_started_send(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the README says: cancellation stops the waiting, not the send.
+    returned = threading.Event()
+    codes: list[int] = []
+    real_send = _native.client_send
+
+    def recording_send(*args: Any) -> tuple[int, Any]:
+        code, response = real_send(*args)
+        codes.append(code)
+        returned.set()
+        return code, response
+
+    monkeypatch.setattr(_native, "client_send", recording_send)
+    emulator.arm_fault("delay", delay_ms=1000)
+    phone = "13800138000"
+
+    async def main(client: smscode.Client) -> None:
+        task = asyncio.create_task(client.send_code_async("+86", phone, 1))
+        deadline = time.monotonic() + 10
+        while not await asyncio.to_thread(emulator.codes, phone):
+            assert time.monotonic() < deadline, "the send never reached the emulator"
+            await asyncio.sleep(0.01)  # until the request is at the server
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    with smscode.Client(emulator.url, DEMO_DOMAIN, DEMO_SECRET) as client:
+        asyncio.run(main(client))
+        # The native send went on after the cancellation and got its answer.
+        assert returned.wait(30)
+    assert codes == [200]
+    (issued,) = emulator.codes(phone)
+    assert issued["valid"]
+
+
+def test_wait_for_timing_out_still_delivers_the_code(emulator: Emulator) -> None:
+    # The caller sees a timeout, yet the request goes on and the code is sent.
+    emulator.arm_fault("delay", delay_ms=1000)
+    phone = "13800138001"
+
+    async def main(client: smscode.Client) -> None:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.send_code_async("+86", phone, 1), timeout=0.05)
+
+    with smscode.Client(emulator.url, DEMO_DOMAIN, DEMO_SECRET) as client:
+        asyncio.run(main(client))
+    deadline = time.monotonic() + 10
+    while not emulator.codes(phone):
+        assert time.monotonic() < deadline, "the cancelled send never reached the emulator"
+        time.sleep(0.01)
+    (issued,) = emulator.codes(phone)
+    assert issued["valid"]
 
 
 def test_async_client_send(load_emulator: Emulator) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,11 +64,123 @@ def test_override_loads_the_named_library(tmp_path: Path) -> None:
 
 def test_override_to_a_missing_file_fails_clearly(tmp_path: Path) -> None:
     missing = tmp_path / "nope" / "libsmscode.so"
-    result = run_python("import smscode", str(missing))
-    assert result.returncode != 0
-    assert "ImportError" in result.stderr
-    assert "SMSCODE_LIBRARY" in result.stderr
-    assert str(missing) in result.stderr
+    kind, message = import_error(str(missing))
+    assert kind == "SmsLibraryError"
+    assert "SMSCODE_LIBRARY" in message
+    assert str(missing) in message
+
+
+# Prints the error `import smscode` raises, as "<class name> <ImportError?>|<message>".
+IMPORT_PROBE = """
+try:
+    import smscode
+except BaseException as error:
+    print(type(error).__name__, isinstance(error, ImportError), error, sep="|")
+else:
+    print("imported", smscode.library_version(), sep="|")
+"""
+
+
+def import_error(library: str) -> tuple[str, str]:
+    """The class name and message of the error `import smscode` gives with ``library``."""
+    result = run_python(IMPORT_PROBE, library)
+    assert result.returncode == 0, result.stderr
+    kind, is_import_error, message = result.stdout.strip().split("|", 2)
+    assert is_import_error == "True", result.stdout
+    return kind, message
+
+
+def fake_library(tmp_path: Path, name: str, source: str) -> str:
+    """A shared library compiled from ``source`` with the system C compiler."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.fail("a C compiler (cc) is needed to build the fake libraries")
+    c_file = tmp_path / f"{name}.c"
+    c_file.write_text(source)
+    library = tmp_path / f"{name}.so"
+    subprocess.run(
+        [compiler, "-shared", "-fPIC", "-o", str(library), str(c_file)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return str(library)
+
+
+def test_a_too_old_library_is_refused_at_import(tmp_path: Path) -> None:
+    old = fake_library(tmp_path, "old", 'const char *sms_version(void) { return "0.0.9"; }\n')
+    kind, message = import_error(old)
+    assert kind == "SmsLibraryError"
+    assert "is libsmscode 0.0.9" in message
+    assert f"needs {smscode.__version__}" in message
+    assert old in message
+
+
+def test_a_newer_incompatible_series_is_refused_at_import(tmp_path: Path) -> None:
+    new = fake_library(tmp_path, "new", 'const char *sms_version(void) { return "0.2.0"; }\n')
+    kind, message = import_error(new)
+    assert kind == "SmsLibraryError"
+    assert "is libsmscode 0.2.0" in message
+
+
+def test_a_library_lacking_a_function_is_refused_at_import(tmp_path: Path) -> None:
+    # The right version but nothing else: the first missing export is named.
+    partial = fake_library(
+        tmp_path,
+        "partial",
+        f'const char *sms_version(void) {{ return "{smscode.__version__}"; }}\n',
+    )
+    kind, message = import_error(partial)
+    assert kind == "SmsLibraryError"
+    assert "lacks sms_sign()" in message
+    assert partial in message
+
+
+def test_a_library_without_sms_version_is_refused_at_import(tmp_path: Path) -> None:
+    other = fake_library(tmp_path, "other", "int unrelated(void) { return 1; }\n")
+    kind, message = import_error(other)
+    assert kind == "SmsLibraryError"
+    assert "has no sms_version()" in message
+
+
+def test_a_file_that_is_no_library_is_refused_at_import(tmp_path: Path) -> None:
+    junk = tmp_path / "libsmscode.so"
+    junk.write_bytes(b"not an ELF file")
+    kind, message = import_error(str(junk))
+    assert kind == "SmsLibraryError"
+    assert f"cannot load the smscode library {junk}" in message
+
+
+def test_the_real_library_imports_through_the_probe() -> None:
+    # The probe itself works: the real library imports and reports its version.
+    result = run_python(IMPORT_PROBE, str(_native.LIBRARY_PATH))
+    assert result.stdout.strip() == f"imported|{smscode.__version__}", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("library", "binding", "compatible"),
+    [
+        ("0.1.0", "0.1.0", True),
+        ("0.1.7", "0.1.0", True),
+        ("0.1.0-rc.1", "0.1.0", True),
+        ("0.1.0", "0.1.2", False),
+        ("0.0.9", "0.1.0", False),
+        ("0.2.0", "0.1.0", False),
+        ("1.0.0", "0.1.0", False),
+        ("1.4.0", "1.2.3", True),
+        ("1.2.2", "1.2.3", False),
+        ("2.0.0", "1.2.3", False),
+        ("unknown", "0.1.0", False),
+        ("0.1", "0.1.0", False),
+    ],
+)
+def test_version_compatibility_rule(library: str, binding: str, compatible: bool) -> None:
+    assert _native.is_compatible(library, binding) is compatible
+
+
+def test_the_binding_version_is_the_package_version() -> None:
+    assert smscode.__version__ == _native.BINDING_VERSION
+    assert smscode.library_version() == _native.LOADED_VERSION
 
 
 def panic_library_path() -> str:

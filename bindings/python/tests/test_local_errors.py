@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 import smscode
+from smscode._errors import error_for_status
 
 from .support import DEMO_DOMAIN, DEMO_SECRET, closed_port
 
@@ -32,6 +34,15 @@ def test_hierarchy() -> None:
     # The distinct kinds are not mistaken for one another.
     assert not issubclass(smscode.SmsInternalError, ValueError)
     assert not issubclass(smscode.SmsTimeoutError, smscode.SmsNetworkError)
+
+
+@pytest.mark.parametrize("status", [-11, -42, -98, -100, -(2**31)])
+def test_an_unknown_negative_status_is_internal(status: int) -> None:
+    # As in the Kotlin binding (SmsException.Internal): never the caller's input.
+    error = error_for_status(status, "sms_client_send: something new")
+    assert type(error) is smscode.SmsInternalError
+    assert error.status == status
+    assert error.message == "sms_client_send: something new"
 
 
 def test_errors_pickle() -> None:
@@ -277,10 +288,57 @@ def test_closed_client() -> None:
         client.set_language("en-US")
 
 
+def test_client_cannot_be_copied_or_pickled() -> None:
+    # A copy would share the native handle: dropping both would free it twice.
+    with _client() as client:
+        for attempt in (
+            lambda: copy.copy(client),
+            lambda: copy.deepcopy(client),
+            lambda: copy.deepcopy([client]),
+            lambda: pickle.dumps(client),
+            lambda: pickle.dumps(client, protocol=0),
+        ):
+            with pytest.raises(TypeError, match="share the same Client instead"):
+                attempt()
+        # The original is untouched and still works.
+        assert client.send_code("+86", "", smscode.CodeType.LOGIN).code == 5021
+    assert client.closed
+
+
 def test_context_manager_closes() -> None:
     with _client() as client:
         assert not client.closed
     assert client.closed
+
+
+@pytest.mark.parametrize("code", [2**31, -(2**31) - 1, 2**32 + 200, 2**32, -(2**63)])
+def test_codes_that_do_not_fit_int32_are_refused_not_wrapped(code: int) -> None:
+    # ctypes would pass 2**32 + 200 as 200: "sent".
+    with pytest.raises(smscode.SmsInvalidArgumentError, match="out of range for int32_t"):
+        smscode.is_success(code)
+    with pytest.raises(smscode.SmsInvalidArgumentError, match="out of range for int32_t"):
+        smscode.describe(code)
+    with pytest.raises(smscode.SmsInvalidArgumentError, match="out of range for int32_t"):
+        smscode.SendResult(code=code)
+
+
+@pytest.mark.parametrize("code", ["200", 200.0, None, True])
+def test_codes_that_are_not_ints_are_a_type_error(code: Any) -> None:
+    with pytest.raises(TypeError, match="code must be int"):
+        smscode.is_success(code)
+    with pytest.raises(TypeError, match="code must be int"):
+        smscode.describe(code)
+    with pytest.raises(TypeError, match="code must be int"):
+        smscode.SendResult(code=code)
+
+
+def test_codes_at_the_int32_edges_reach_the_library() -> None:
+    for code, description in ((2**31 - 1, "Unknown code"), (-(2**31), "Unknown status")):
+        assert not smscode.is_success(code)
+        assert smscode.describe(code) == description
+        result = smscode.SendResult(code=code)
+        assert not result.ok
+        assert result.description == description
 
 
 def test_send_result_for_unknown_and_zero_codes() -> None:

@@ -24,6 +24,7 @@ from ._client import (
 )
 from ._enums import CodeType, ServerCode, Status
 from ._errors import (
+    INT32,
     SmsBadResponseError,
     SmsClientClosedError,
     SmsError,
@@ -35,21 +36,34 @@ from ._errors import (
     SmsServerError,
     SmsTimeoutError,
     SmsTlsError,
+    integer_argument,
 )
+from ._native import SmsLibraryError
 from ._result import SendResult
 
-# The version of the library this package ships (kept equal to the Rust crate's).
+# The version of the library this package ships (kept equal to the Rust crate's and to
+# _native.BINDING_VERSION, which import checks the loaded library against).
 __version__ = "0.1.0"
 
 
 def describe(code: int) -> str:
-    """The library's English description of a server code or a local status."""
-    return _native.code_description(code)
+    """The library's English description of a server code or a local status.
+
+    Raises:
+        TypeError: ``code`` is not an int.
+        SmsInvalidArgumentError: ``code`` does not fit a C ``int32_t``.
+    """
+    return _native.code_description(integer_argument("code", code, INT32, "int32_t"))
 
 
 def is_success(code: int) -> bool:
-    """True when ``code`` means the SMS was sent (200, or 0), as the library decides."""
-    return _native.is_success(code)
+    """True when ``code`` means the SMS was sent (200, or 0), as the library decides.
+
+    Raises:
+        TypeError: ``code`` is not an int.
+        SmsInvalidArgumentError: ``code`` does not fit a C ``int32_t``.
+    """
+    return _native.is_success(integer_argument("code", code, INT32, "int32_t"))
 
 
 def library_version() -> str:
@@ -71,6 +85,7 @@ __all__ = [
     "SmsInsecureUrlError",
     "SmsInternalError",
     "SmsInvalidArgumentError",
+    "SmsLibraryError",
     "SmsNetworkError",
     "SmsServerError",
     "SmsTimeoutError",

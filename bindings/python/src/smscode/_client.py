@@ -14,11 +14,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import _native
 from ._enums import CodeType, Status
-from ._errors import SmsClientClosedError, SmsInvalidArgumentError, raise_for_native_status
+from ._errors import (
+    INT32,
+    INT64,
+    UINT32,
+    SmsClientClosedError,
+    SmsInvalidArgumentError,
+    integer_argument,
+    raise_for_native_status,
+)
 from ._result import SendResult
 
 if TYPE_CHECKING:
@@ -31,9 +39,10 @@ DEFAULT_TIMEOUT_MS = 20_000
 
 StrPath = str | os.PathLike[str]
 
-_INT32 = (-(2**31), 2**31 - 1)
-_INT64 = (-(2**63), 2**63 - 1)
-_UINT32 = (0, 2**32 - 1)
+_NOT_COPYABLE = (
+    "a smscode.Client cannot be copied or pickled (it owns a native handle): share the "
+    "same Client instead (it is thread-safe), or create a new one in another process"
+)
 
 
 def _text(name: str, value: str) -> bytes:
@@ -62,20 +71,8 @@ def _optional_text(name: str, value: str | None) -> bytes:
     return b"" if value is None else _text(name, value)
 
 
-def _integer(name: str, value: int, bounds: tuple[int, int], c_type: str) -> int:
-    """``value`` if it fits its C type (ctypes would wrap it silently otherwise)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be int, not {type(value).__name__}")
-    low, high = bounds
-    if not low <= value <= high:
-        raise SmsInvalidArgumentError(
-            Status.INVALID_ARGUMENT, f"argument `{name}` is out of range for {c_type}"
-        )
-    return int(value)
-
-
 def _code_type(code_type: CodeType | int) -> int:
-    return _integer("code_type", code_type, _INT32, "int32_t")
+    return integer_argument("code_type", code_type, INT32, "int32_t")
 
 
 def sign(phone: str, code_type: CodeType | int, random: str, ts: int, secret: str) -> str:
@@ -102,7 +99,7 @@ def sign(phone: str, code_type: CodeType | int, random: str, ts: int, secret: st
         _text("phone", phone),
         _code_type(code_type),
         _text("random", random),
-        _integer("ts", ts, _INT64, "int64_t"),
+        integer_argument("ts", ts, INT64, "int64_t"),
         _text("secret", secret),
         out,
     )
@@ -162,7 +159,10 @@ async def send_code_async(
     phone: str,
     code_type: CodeType | int,
 ) -> int:
-    """``send_code`` on a worker thread (``asyncio.to_thread``), for event loops."""
+    """``send_code`` on a worker thread (``asyncio.to_thread``), for event loops.
+
+    Cancelling the task does not stop a send already under way (see ``Client``'s).
+    """
     return await asyncio.to_thread(
         send_code, base_url, user_domain, secret, international_code, phone, code_type
     )
@@ -278,8 +278,11 @@ class Client:
                     self._orphan = None
 
     def close(self) -> None:
-        """Frees the native handle (after any send in progress); later calls raise
-        ``SmsClientClosedError``. Calling it again is a no-op."""
+        """Releases the native handle; later calls raise ``SmsClientClosedError``.
+
+        Returns at once, never waiting: a send still running on another thread finishes
+        normally, and the last one to return frees the handle. Calling it again is a no-op.
+        """
         with self._lock:
             handle, self._handle = self._handle, None
             if handle is None:
@@ -310,6 +313,20 @@ class Client:
         if getattr(self, "_handle", None) is not None:
             self.close()
 
+    # A copy would own the same native handle: freeing it twice aborts the process, and
+    # a send through one after the other is closed reads freed memory.
+    def __copy__(self) -> NoReturn:
+        raise TypeError(_NOT_COPYABLE)
+
+    def __deepcopy__(self, memo: object) -> NoReturn:
+        raise TypeError(_NOT_COPYABLE)
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(_NOT_COPYABLE)
+
+    def __reduce_ex__(self, protocol: object) -> NoReturn:
+        raise TypeError(_NOT_COPYABLE)
+
     def __repr__(self) -> str:
         state = " closed" if self.closed else ""
         return (
@@ -335,8 +352,8 @@ class Client:
 
     def set_timeouts(self, connect_timeout_ms: int, timeout_ms: int) -> None:
         """Sets the connect timeout and the total timeout of one send (ms, both > 0)."""
-        connect = _integer("connect_timeout_ms", connect_timeout_ms, _UINT32, "uint32_t")
-        total = _integer("timeout_ms", timeout_ms, _UINT32, "uint32_t")
+        connect = integer_argument("connect_timeout_ms", connect_timeout_ms, UINT32, "uint32_t")
+        total = integer_argument("timeout_ms", timeout_ms, UINT32, "uint32_t")
         with self._borrow() as handle:
             raise_for_native_status(_native.client_set_timeouts(handle, connect, total))
 
@@ -377,14 +394,14 @@ class Client:
         The server refuses a ``ts`` more than 10 minutes off its clock; on a device with
         a wrong clock, set ``client.clock_offset_ms + result.clock_skew_ms``.
         """
-        value = _integer("offset_ms", offset_ms, _INT64, "int64_t")
+        value = integer_argument("offset_ms", offset_ms, INT64, "int64_t")
         with self._borrow() as handle:
             raise_for_native_status(_native.client_set_clock_offset_ms(handle, value))
         self._clock_offset_ms = value
 
     def set_resend_guard_ms(self, interval_ms: int) -> None:
         """Answers 5058 locally for a repeat send within ``interval_ms``; 0 turns it off."""
-        value = _integer("interval_ms", interval_ms, _UINT32, "uint32_t")
+        value = integer_argument("interval_ms", interval_ms, UINT32, "uint32_t")
         with self._borrow() as handle:
             raise_for_native_status(_native.client_set_resend_guard_ms(handle, value))
 
@@ -432,6 +449,8 @@ class Client:
     ) -> SendResult:
         """``send_code`` on a worker thread (``asyncio.to_thread``), for event loops.
 
-        Cancelling the task does not stop the send already under way on its thread.
+        Cancelling the task (or ``asyncio.wait_for`` timing out) does not stop a send
+        already under way on its thread: the code may still be delivered. To bound a
+        send, lower ``timeout_ms`` instead.
         """
         return await asyncio.to_thread(self.send_code, international_code, phone, code_type)

@@ -81,7 +81,8 @@ class SmsInsecureUrlError(SmsError):
 
 
 class SmsInternalError(SmsError):
-    """A panic was caught inside the library (a bug in smscode); the process lives on."""
+    """A panic was caught inside the library (a bug in smscode), or it returned a negative
+    status this version does not know; the process lives on."""
 
 
 class SmsServerError(SmsError):
@@ -132,6 +133,26 @@ _ERROR_CLASSES: dict[int, type[SmsError]] = {
 }
 
 
+# The C types ints are passed as; ctypes would wrap a value that does not fit silently.
+INT32 = (-(2**31), 2**31 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+UINT32 = (0, 2**32 - 1)
+
+
+def integer_argument(name: str, value: int, bounds: tuple[int, int], c_type: str) -> int:
+    """``value`` if it is an int that fits its C type: ``TypeError`` for a non-int (a bool
+    too), ``SmsInvalidArgumentError`` when out of range. Every int given to ctypes passes
+    here first."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be int, not {type(value).__name__}")
+    low, high = bounds
+    if not low <= value <= high:
+        raise SmsInvalidArgumentError(
+            Status.INVALID_ARGUMENT, f"argument `{name}` is out of range for {c_type}"
+        )
+    return int(value)
+
+
 def _as_status(value: int) -> int:
     """The ``Status`` or ``ServerCode`` member for ``value`` when there is one."""
     for enum_type in (Status, ServerCode):
@@ -143,8 +164,9 @@ def _as_status(value: int) -> int:
 
 
 def error_for_status(status: int, message: str) -> SmsError:
-    """The exception for a negative library status."""
-    return _ERROR_CLASSES.get(status, SmsError)(status, message)
+    """The exception for a negative library status (an unknown one is internal, as in
+    the Kotlin binding: it is a bug in smscode, not the caller's input)."""
+    return _ERROR_CLASSES.get(status, SmsInternalError)(status, message)
 
 
 def raise_for_native_status(status: int) -> None:

@@ -3,7 +3,9 @@
 Every symbol gets its ``argtypes`` and ``restype``. The typed functions below are the
 only code that touches ctypes; they translate nothing and decide nothing. The library
 is loaded by full path: ``$SMSCODE_LIBRARY`` when set, otherwise the copy installed
-next to this file.
+next to this file. Import fails with ``SmsLibraryError`` (an ``ImportError``) when the
+library does not load, its ``sms_version()`` is not compatible with ``BINDING_VERSION``,
+or it lacks a declared function.
 
 ctypes releases the GIL around each call, so sends on several threads run in parallel.
 """
@@ -50,6 +52,11 @@ class SmsResponse(ctypes.Structure):
     """Opaque ``SmsResponse`` (only ever used through a pointer)."""
 
 
+class SmsLibraryError(ImportError):
+    """The library cannot be used: it does not load, is not a compatible version, or
+    lacks a function this package calls. Raised by ``import smscode``."""
+
+
 def library_file_name() -> str:
     """The file name of the shared library on this platform."""
     if sys.platform == "darwin":
@@ -65,28 +72,83 @@ def _library_path() -> Path:
         # A full path, so the dynamic loader never searches its own directories.
         path = Path(override).resolve()
         if not path.is_file():
-            raise ImportError(f"{LIBRARY_ENV} names {path}, which is not a file")
+            raise SmsLibraryError(f"{LIBRARY_ENV} names {path}, which is not a file")
         return path
     path = Path(__file__).resolve().parent / library_file_name()
     if not path.is_file():
-        raise ImportError(
+        raise SmsLibraryError(
             f"the smscode library is missing at {path}: install the package with "
             f"`pip install ./bindings/python`, or set {LIBRARY_ENV} to libsmscode's full path"
         )
     return path
 
 
+#: The library version this package is written for (equal to ``smscode.__version__``).
+BINDING_VERSION = "0.1.0"
+
+
+def _parse_version(text: str) -> tuple[int, int, int] | None:
+    """``(major, minor, patch)`` of ``"X.Y.Z"`` (a ``-pre`` or ``+build`` suffix ignored)."""
+    parts = text.split("-", 1)[0].split("+", 1)[0].split(".")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def is_compatible(library: str, binding: str = BINDING_VERSION) -> bool:
+    """True when a library of version ``library`` has everything a binding of version
+    ``binding`` calls: the same series (same major, and same minor while major is 0, as
+    Cargo reads versions) and not older."""
+    have, need = _parse_version(library), _parse_version(binding)
+    if have is None or need is None:
+        return False
+    same_series = have[0] == need[0] and (need[0] > 0 or have[1] == need[1])
+    return same_series and have >= need
+
+
 #: The full path of the loaded library.
 LIBRARY_PATH: Path = _library_path()
-_lib = ctypes.CDLL(str(LIBRARY_PATH))
+try:
+    _lib = ctypes.CDLL(str(LIBRARY_PATH))
+except OSError as error:
+    raise SmsLibraryError(f"cannot load the smscode library {LIBRARY_PATH}: {error}") from None
 
+
+def _library_version() -> str:
+    """The library's ``sms_version()``, checked against ``BINDING_VERSION``."""
+    function = getattr(_lib, "sms_version", None)
+    if function is None:
+        raise SmsLibraryError(
+            f"{LIBRARY_PATH} has no sms_version(): not libsmscode, or one far older than "
+            f"{BINDING_VERSION}, the version this smscode package needs"
+        )
+    function.restype = c_char_p
+    function.argtypes = []
+    raw = function()
+    found = "(none)" if raw is None else raw.decode("utf-8", errors="replace")
+    if not is_compatible(found):
+        raise SmsLibraryError(
+            f"{LIBRARY_PATH} is libsmscode {found}, but this smscode package needs "
+            f"{BINDING_VERSION} or a later {BINDING_VERSION.rsplit('.', 1)[0]}.x: install the "
+            f"matching library (pip install ./bindings/python) or point {LIBRARY_ENV} at one"
+        )
+    return found
+
+
+#: The version of the loaded library, checked at import.
+LOADED_VERSION = _library_version()
 
 #: The names of the declared exports (the tests compare them with include/smscode.h).
 DECLARED: set[str] = set()
 
 
 def _declare(name: str, restype: object, argtypes: list[object]) -> None:
-    function = getattr(_lib, name)
+    function = getattr(_lib, name, None)
+    if function is None:
+        raise SmsLibraryError(
+            f"{LIBRARY_PATH} (libsmscode {LOADED_VERSION}) lacks {name}(), which this "
+            f"smscode package ({BINDING_VERSION}) calls: install the matching library"
+        )
     function.restype = restype
     function.argtypes = argtypes
     DECLARED.add(name)

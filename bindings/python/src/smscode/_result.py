@@ -6,7 +6,7 @@ import dataclasses
 
 from . import _native
 from ._enums import ServerCode
-from ._errors import SmsServerError
+from ._errors import INT32, SmsServerError, integer_argument
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +34,8 @@ class SendResult:
     status: ServerCode | None = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
+        # Checked once here, so ``ok`` and ``description`` pass ctypes an int32 it cannot wrap.
+        integer_argument("code", self.code, INT32, "int32_t")
         try:
             status: ServerCode | None = ServerCode(self.code)
         except ValueError:

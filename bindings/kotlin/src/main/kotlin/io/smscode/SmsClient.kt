@@ -16,7 +16,8 @@ import java.io.File
  *
  * [close] releases the handle. It is idempotent and thread-safe, and never blocks:
  * sends still running finish first and the handle is freed by the last of them. Any
- * call after [close] throws [IllegalStateException].
+ * call after [close] throws [SmsException.ClientClosed]. A client that is never closed
+ * is freed once it is garbage collected, but close it (or `use` it) to free it promptly.
  *
  * ```
  * SmsClient("eu", "my-domain", secret).use { client ->
@@ -32,17 +33,25 @@ import java.io.File
  *   The user domain and secret are checked when sending.
  */
 public class SmsClient
-    @Throws(SmsException::class)
-    constructor(
+    internal constructor(
         public val baseUrl: String,
         public val userDomain: String,
         userDomainSecret: String,
+        cleaner: NativeCleaner,
     ) : AutoCloseable {
+        @Throws(SmsException::class)
+        public constructor(
+            baseUrl: String,
+            userDomain: String,
+            userDomainSecret: String,
+        ) : this(baseUrl, userDomain, userDomainSecret, NativeCleaner.default)
+
         // The secret is copied by the library and not kept here, so nothing can print it.
-        private val lock = Any()
-        private var handle: Pointer?
-        private var inFlight = 0
-        private var closed = false
+        private val handle: NativeHandle
+        private val cleanup: NativeCleaner.Registration
+
+        @Volatile
+        private var clockOffset = 0L
 
         init {
             val out = PointerByReference()
@@ -54,11 +63,17 @@ public class SmsClient
                     out,
                 ),
             )
-            handle = out.value
+            handle = NativeHandle(out.value)
+            // The handle, not this client, is what the cleaner keeps: a client nobody
+            // references is collected and its native client freed even without close().
+            cleanup = cleaner.register(this, handle)
         }
 
         /** True once [close] has been called. */
-        public val isClosed: Boolean get() = synchronized(lock) { closed }
+        public val isClosed: Boolean get() = handle.isReleased
+
+        /** The clock offset last set with [setClockOffsetMs] (0 by default). */
+        public val clockOffsetMs: Long get() = clockOffset
 
         /**
          * Sets the connect timeout (DNS, TCP, TLS; default 10 000 ms) and the total
@@ -128,11 +143,16 @@ public class SmsClient
 
         /**
          * Adds [offsetMs] to the system clock for the request's `ts` (default 0; |offset|
-         * at most 100 years). Set it from [SendResult.clockSkewMs] on a device whose clock
-         * is wrong: the server refuses a `ts` more than 10 minutes off (5145).
+         * at most 100 years). On a device whose clock is wrong the server refuses a `ts` more
+         * than 10 minutes off (5145): correct it with
+         * `setClockOffsetMs(clockOffsetMs + result.clockSkewMs)` (see [clockOffsetMs]).
          */
         @Throws(SmsException::class)
-        public fun setClockOffsetMs(offsetMs: Long): SmsClient = configure { SmsNative.sms_client_set_clock_offset_ms(it, offsetMs) }
+        public fun setClockOffsetMs(offsetMs: Long): SmsClient {
+            configure { SmsNative.sms_client_set_clock_offset_ms(it, offsetMs) }
+            clockOffset = offsetMs
+            return this
+        }
 
         /**
          * Double-tap guard: a second send to the same international code, phone and code
@@ -149,7 +169,7 @@ public class SmsClient
          *
          * @return the answer; a server code (5058, 5420, ...) is data, see [SendResult.ok].
          * @throws SmsException for a local failure (network, timeout, TLS, HTTP status, ...).
-         * @throws IllegalStateException when the client is closed.
+         * @throws SmsException.ClientClosed when the client is closed.
          */
         @Throws(SmsException::class)
         public fun sendCode(
@@ -168,7 +188,12 @@ public class SmsClient
             val intl = SmsNative.cString("international_code", internationalCode)
             val phoneBytes = SmsNative.cString("phone", phone)
             val out = PointerByReference()
-            val code = withHandle { SmsNative.check(SmsNative.sms_client_send(it, intl, phoneBytes, codeType, out)) }
+            val code =
+                handle.withPointer {
+                    val status = SmsNative.sms_client_send(it, intl, phoneBytes, codeType, out)
+                    NativeHooks.listener?.invoke(NativeHooks.Event.SEND_RETURNED, it)
+                    SmsNative.check(status)
+                }
             // The response is ours alone: read it and free it, whatever happens.
             val response = out.value ?: return SendResult(code, null, null, 0, null)
             try {
@@ -188,7 +213,9 @@ public class SmsClient
         /**
          * [sendCode] as a suspending call: the blocking send runs on [dispatcher]
          * ([Dispatchers.IO] by default), so the caller's thread (e.g. Android's main
-         * thread) is never blocked. Cancellation takes effect when the send returns.
+         * thread) is never blocked. Cancellation (and `withTimeout`) takes effect only when
+         * the send returns, and the code may have been delivered by then: to bound a send,
+         * lower the total timeout with [setTimeouts] instead.
          */
         @Throws(SmsException::class)
         public suspend fun sendCodeSuspending(
@@ -198,52 +225,20 @@ public class SmsClient
             dispatcher: CoroutineDispatcher = Dispatchers.IO,
         ): SendResult = withContext(dispatcher) { sendCode(internationalCode, phone, codeType) }
 
-        /** Releases the native handle (after any send still running). Idempotent. */
+        /**
+         * Releases the native handle. Idempotent, thread-safe and never blocks: a send
+         * still running finishes normally and the last one to return frees the handle.
+         */
         override fun close() {
-            val toFree =
-                synchronized(lock) {
-                    if (closed) return
-                    closed = true
-                    takeHandleIfIdle()
-                }
-            toFree?.let { SmsNative.sms_client_free(it) }
+            cleanup.clean()
         }
 
         /** Shows the base URL and user domain; never the secret (it is not even kept). */
         override fun toString(): String = "SmsClient(baseUrl=$baseUrl, userDomain=$userDomain, closed=$isClosed)"
 
         private fun configure(setter: (Pointer) -> Int): SmsClient {
-            withHandle { SmsNative.check(setter(it)) }
+            handle.withPointer { SmsNative.check(setter(it)) }
             return this
-        }
-
-        /**
-         * Runs [block] with the live handle. The in-flight count keeps the handle alive
-         * while C uses it, so a concurrent [close] never frees a pointer that is in use.
-         */
-        private inline fun <T> withHandle(block: (Pointer) -> T): T {
-            val pointer =
-                synchronized(lock) {
-                    check(!closed) { "SmsClient is closed" }
-                    inFlight++
-                    handle!!
-                }
-            try {
-                return block(pointer)
-            } finally {
-                val toFree =
-                    synchronized(lock) {
-                        inFlight--
-                        if (closed) takeHandleIfIdle() else null
-                    }
-                toFree?.let { SmsNative.sms_client_free(it) }
-            }
-        }
-
-        /** Under [lock]: hands the handle over for freeing once nobody uses it. */
-        private fun takeHandleIfIdle(): Pointer? {
-            if (inFlight > 0) return null
-            return handle.also { handle = null }
         }
 
         private companion object {

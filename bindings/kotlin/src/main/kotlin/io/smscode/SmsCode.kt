@@ -10,6 +10,13 @@ import kotlinx.coroutines.withContext
  */
 public object SmsCode {
     /**
+     * The version of this binding (the Maven artifact's). The library loaded must be
+     * compatible: the same 0.x series and not older, else the first call throws
+     * `UnsatisfiedLinkError` saying which version was found.
+     */
+    public const val BINDING_VERSION: String = "0.1.0"
+
+    /**
      * The request signature: lowercase hex SHA-256 of
      * `phone + codeType + random + ts + userDomainSecret`.
      *
@@ -100,7 +107,8 @@ public object SmsCode {
     /**
      * [sendCode] as a suspending call: the blocking send runs on [dispatcher]
      * ([Dispatchers.IO] by default), so the caller's thread is never blocked.
-     * Cancellation takes effect when the send returns (at most the total timeout).
+     * Cancellation (and `withTimeout`) takes effect when the send returns (at most the
+     * total timeout), and the code may have been delivered by then.
      */
     @Throws(SmsException::class)
     public suspend fun sendCodeSuspending(

@@ -28,10 +28,17 @@ public sealed class SmsException(
      * An argument is out of range or malformed (`SMS_ERR_INVALID_ARGUMENT`), or a string
      * cannot be passed to C (`SMS_ERR_INVALID_UTF8`: a lone surrogate; an embedded NUL).
      */
-    public class InvalidArgument(
+    public open class InvalidArgument(
         status: Int,
         message: String,
     ) : SmsException(status, message)
+
+    /**
+     * The [SmsClient] was closed: its native handle is gone (status
+     * `SMS_ERR_NULL_ARGUMENT`, as the library answers for a NULL handle). An
+     * [InvalidArgument], as Python's `SmsClientClosedError` is an `SmsInvalidArgumentError`.
+     */
+    public class ClientClosed : InvalidArgument(SmsNative.SMS_ERR_NULL_ARGUMENT, "the client is closed")
 
     /** DNS failure, connection refused or reset (`SMS_ERR_NETWORK`). */
     public class Network(
@@ -71,8 +78,9 @@ public sealed class SmsException(
 
     /**
      * Not a usage error: a panic was caught inside the library (`SMS_ERR_INTERNAL`), or
-     * it answered a status this binding does not know. A bug in smscode; the process and
-     * the library stay usable.
+     * it answered a negative status this binding does not know (Python raises
+     * `SmsInternalError` for both too). A bug in smscode; the process and the library
+     * stay usable.
      */
     public class Internal(
         status: Int,

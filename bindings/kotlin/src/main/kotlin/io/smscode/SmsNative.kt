@@ -36,15 +36,74 @@ internal object SmsNative {
 
     init {
         val name = System.getProperty(LIBRARY_NAME_PROPERTY) ?: "smscode"
+        val library =
+            try {
+                NativeLibrary.getInstance(name)
+            } catch (e: UnsatisfiedLinkError) {
+                throw UnsatisfiedLinkError(
+                    "cannot load libsmscode as \"$name\" (${e.message}); put the library on " +
+                        "jna.library.path (JVM), in jniLibs/<abi>/ (Android), or name it with " +
+                        "-D$LIBRARY_NAME_PROPERTY=...",
+                ).apply { initCause(e) }
+            }
+        // It loaded: from here on a failure is about what was loaded, not where it is.
+        val where = library.file?.path ?: name
+        val version = checkVersion(library, where)
         try {
-            Native.register(SmsNative::class.java, NativeLibrary.getInstance(name))
+            Native.register(SmsNative::class.java, library)
         } catch (e: UnsatisfiedLinkError) {
             throw UnsatisfiedLinkError(
-                "cannot load libsmscode as \"$name\" (${e.message}); put the library on " +
-                    "jna.library.path (JVM), in jniLibs/<abi>/ (Android), or name it with " +
-                    "-D$LIBRARY_NAME_PROPERTY=...",
+                "$where (libsmscode $version) lacks a function this binding " +
+                    "(${SmsCode.BINDING_VERSION}) calls: ${e.message}; install the matching library",
             ).apply { initCause(e) }
         }
+    }
+
+    /** The loaded library's `sms_version()`, which must be compatible with the binding. */
+    private fun checkVersion(
+        library: NativeLibrary,
+        where: String,
+    ): String {
+        val function =
+            try {
+                library.getFunction("sms_version")
+            } catch (e: UnsatisfiedLinkError) {
+                throw UnsatisfiedLinkError(
+                    "$where has no sms_version(): not libsmscode, or one far older than " +
+                        "${SmsCode.BINDING_VERSION}, the version this binding needs",
+                ).apply { initCause(e) }
+            }
+        val version = function.invokePointer(arrayOf())?.getString(0, "UTF-8") ?: "(none)"
+        if (!isCompatible(version, SmsCode.BINDING_VERSION)) {
+            throw UnsatisfiedLinkError(
+                "$where is libsmscode $version, but this binding needs ${SmsCode.BINDING_VERSION} " +
+                    "or a later ${SmsCode.BINDING_VERSION.substringBeforeLast('.')}.x: " +
+                    "install the matching library",
+            )
+        }
+        return version
+    }
+
+    /**
+     * True when a library of version [library] has everything a binding of version
+     * [binding] calls: the same series (same major, and same minor while major is 0, as
+     * Cargo reads versions) and not older. A `-pre` or `+build` suffix is ignored.
+     */
+    fun isCompatible(
+        library: String,
+        binding: String,
+    ): Boolean {
+        val have = parseVersion(library) ?: return false
+        val need = parseVersion(binding) ?: return false
+        val sameSeries = have[0] == need[0] && (need[0] > 0 || have[1] == need[1])
+        val notOlder = (0..2).firstOrNull { have[it] != need[it] }?.let { have[it] > need[it] } ?: true
+        return sameSeries && notOlder
+    }
+
+    private fun parseVersion(text: String): List<Int>? {
+        val parts = text.substringBefore('-').substringBefore('+').split('.')
+        if (parts.size != 3 || parts.any { it.isEmpty() || !it.all(Char::isDigit) }) return null
+        return parts.map { it.toIntOrNull() ?: return null }
     }
 
     const val SMS_OK: Int = 0

@@ -102,7 +102,7 @@ class ConcurrencyTest {
                         try {
                             val code = client.sendCode("+86", Phones.next(), CodeType.LOGIN).code
                             outcomes.add("code $code")
-                        } catch (e: IllegalStateException) {
+                        } catch (e: SmsException.ClientClosed) {
                             outcomes.add("closed")
                             break
                         } catch (e: Exception) {

@@ -1,5 +1,7 @@
 package io.smscode
 
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -7,14 +9,17 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
+import java.util.Collections
 import java.util.concurrent.Executors
 
 /** The suspend variants, called from runBlocking as a UI thread would call them. */
@@ -102,7 +107,7 @@ class CoroutineTest {
             newClient().use { client ->
                 assertThrows<SmsException.Network> { runBlocking { client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN) } }
                 client.close()
-                assertThrows<IllegalStateException> { runBlocking { client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN) } }
+                assertThrows<SmsException.ClientClosed> { runBlocking { client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN) } }
             }
         }
 
@@ -114,4 +119,54 @@ class CoroutineTest {
                 assertEquals(100, results.count { it.code == 200 })
             }
         }
+
+    /** Records the native sends that returned, through the binding's test hook. */
+    private fun <T> recordingSends(block: (MutableList<NativeHooks.Event>) -> T): T {
+        val returned = Collections.synchronizedList(mutableListOf<NativeHooks.Event>())
+        NativeHooks.listener = { event, _ -> if (event == NativeHooks.Event.SEND_RETURNED) returned.add(event) }
+        try {
+            return block(returned)
+        } finally {
+            NativeHooks.listener = null
+        }
+    }
+
+    @Test
+    fun `withTimeout does not stop a started send, and the code is still delivered`() {
+        val phone = Phones.next()
+        emulator.armFault("delay", delayMs = 1_000)
+        recordingSends { returned ->
+            newClient().use { client ->
+                assertThrows<TimeoutCancellationException> {
+                    runBlocking { withTimeout(50) { client.sendCodeSuspending("+86", phone, CodeType.LOGIN) } }
+                }
+                // The timeout surfaced only once the native send had run to its end.
+                assertEquals(listOf(NativeHooks.Event.SEND_RETURNED), returned.toList())
+            }
+        }
+        val codes = emulator.codes(phone)
+        assertEquals(1, codes.size)
+        assertTrue(codes.single().getBoolean("valid"))
+    }
+
+    @Test
+    fun `cancelling the coroutine does not stop a started send, and its answer is lost`() {
+        val phone = Phones.next()
+        emulator.armFault("delay", delayMs = 1_000)
+        recordingSends { returned ->
+            newClient().use { client ->
+                var result: SendResult? = null
+                runBlocking {
+                    val job = launch(Dispatchers.Default) { result = client.sendCodeSuspending("+86", phone, CodeType.LOGIN) }
+                    emulator.awaitCode(phone) // the request is at the server
+                    job.cancel()
+                    job.join()
+                    assertTrue(job.isCancelled)
+                }
+                assertEquals(listOf(NativeHooks.Event.SEND_RETURNED), returned.toList())
+                assertNull(result)
+            }
+        }
+        assertTrue(emulator.codes(phone).single().getBoolean("valid"))
+    }
 }

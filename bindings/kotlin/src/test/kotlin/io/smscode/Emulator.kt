@@ -48,6 +48,18 @@ class Emulator private constructor(
         return (0 until codes.length()).map { codes.getJSONObject(it) }
     }
 
+    /**
+     * Waits until the emulator issued a code to [phone]: with the `delay` fault it does so
+     * when the request arrives and then holds the answer back, so the send is in flight.
+     */
+    fun awaitCode(phone: String) {
+        val deadline = System.nanoTime() + 30_000_000_000L
+        while (codes(phone).isEmpty()) {
+            check(System.nanoTime() < deadline) { "no request for $phone reached the emulator" }
+            Thread.sleep(10)
+        }
+    }
+
     private fun post(
         path: String,
         body: String,

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.assertThrows
  */
 private object PanicHook {
     init {
+        // Load the binding first: its load-time version check calls into the library,
+        // and would otherwise be the call that an armed panic hits.
+        SmsCode.libraryVersion()
         val name = System.getProperty(SmsNative.LIBRARY_NAME_PROPERTY) ?: "smscode"
         Native.register(PanicHook::class.java, NativeLibrary.getInstance(name))
     }

@@ -1,5 +1,6 @@
 package io.smscode
 
+import com.sun.jna.Pointer
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
-import java.util.concurrent.TimeUnit
+import java.util.Collections
 import kotlin.math.abs
 
 /** `SmsClient` options and answers against the real emulator (default rate limits). */
@@ -239,32 +240,55 @@ class SmsClientTest {
     }
 
     @Test
-    fun `close is idempotent and use after close is an IllegalStateException`() {
+    fun `close is idempotent and use after close is a ClientClosed exception`() {
         assertFalse(client.isClosed)
         client.close()
         client.close()
         assertTrue(client.isClosed)
-        assertThrows<IllegalStateException> { client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
-        assertThrows<IllegalStateException> { client.setTimeouts(1_000, 2_000) }
-        assertThrows<IllegalStateException> { client.setLanguage("en") }
+        assertThrows<SmsException.ClientClosed> { client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+        assertThrows<SmsException.ClientClosed> { client.setTimeouts(1_000, 2_000) }
+        assertThrows<SmsException.ClientClosed> { client.setLanguage("en") }
         assertTrue(client.toString().contains("closed=true"))
     }
 
     @Test
-    fun `close during a send lets the send finish, then frees`() {
-        RecordingProxy().use { proxy ->
-            client.setProxy(proxy.url)
-            emulator.armFault("delay", delayMs = 500)
+    fun `close during a send frees the handle only after the send returned`() {
+        // The library's send keeps its own reference once started, so a handle freed
+        // under it would not show in the result: record the order of the native calls.
+        val events = Collections.synchronizedList(mutableListOf<Pair<NativeHooks.Event, Pointer>>())
+        NativeHooks.listener = { event, pointer -> events.add(event to pointer) }
+        try {
+            val phone = Phones.next()
+            emulator.armFault("delay", delayMs = 2_000)
+            val closing = SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
+            val pointer = events.single { it.first == NativeHooks.Event.CREATED }.second
             var result: SendResult? = null
-            val sender = Thread { result = client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+            val sender = Thread { result = closing.sendCode("+86", phone, CodeType.LOGIN) }
             sender.start()
-            // The proxy has the request, so the send holds the handle while we close.
-            assertTrue(proxy.firstRequest.await(10, TimeUnit.SECONDS))
-            client.close()
-            assertTrue(client.isClosed)
-            sender.join(10_000)
+            emulator.awaitCode(phone) // the delay fault issues the code on arrival
+            closing.close() // returns at once; the send still running frees the handle
+            assertTrue(closing.isClosed)
+
+            fun mine() = events.filter { it.second == pointer && it.first != NativeHooks.Event.CREATED }.map { it.first }
+            assertEquals(emptyList<NativeHooks.Event>(), mine(), "close() freed (or waited for) a handle in use")
+            assertThrows<SmsException.ClientClosed> { closing.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+            sender.join(30_000)
             assertEquals(200, result?.code)
-            assertThrows<IllegalStateException> { client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+            assertEquals(listOf(NativeHooks.Event.SEND_RETURNED, NativeHooks.Event.FREED), mine())
+        } finally {
+            NativeHooks.listener = null
         }
+    }
+
+    @Test
+    fun `the clock offset last set can be read back`() {
+        assertEquals(0L, client.clockOffsetMs)
+        client.setClockOffsetMs(-90_000)
+        assertEquals(-90_000L, client.clockOffsetMs)
+        client.setClockOffsetMs(client.clockOffsetMs + 30_000)
+        assertEquals(-60_000L, client.clockOffsetMs)
+        // A refused value leaves the offset as it was.
+        assertThrows<SmsException.InvalidArgument> { client.setClockOffsetMs(Long.MAX_VALUE) }
+        assertEquals(-60_000L, client.clockOffsetMs)
     }
 }

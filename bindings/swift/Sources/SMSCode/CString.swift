@@ -1,4 +1,4 @@
-import CSmsCode
+import CSMSCode
 
 /// Calls `body` with NUL-terminated copies of the `arguments`' values, in order.
 ///
@@ -10,7 +10,9 @@ func withCStrings<Value>(
     _ body: ([UnsafePointer<CChar>]) throws -> Value
 ) throws -> Value {
     for argument in arguments where argument.value.utf8.contains(0) {
-        throw SmsError.invalidArgument("argument `\(argument.key)` contains a NUL character")
+        throw SMSError(
+            code: .invalidArgument,
+            message: "argument `\(argument.key)` contains a NUL character")
     }
     return try nestCStrings(ArraySlice(arguments.map { $0.value }), [], body)
 }
