@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use ureq::tls::{PemItem, RootCerts, TlsConfig};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use ureq::tls::{RootCerts, TlsConfig};
 
 use crate::endpoint::{endpoint_url, request_url};
 use crate::error::{Error, Status};
@@ -94,7 +96,7 @@ struct TransportOptions {
     connect_timeout: Duration,
     timeout: Duration,
     proxy: Option<String>,
-    ca_files: Vec<PathBuf>,
+    ca_files: Vec<CaFile>,
     user_agent: String,
     language: Option<String>,
 }
@@ -148,9 +150,17 @@ impl ClientBuilder {
     }
 
     /// Trusts the certificates of a PEM file on top of the bundled Mozilla roots.
-    /// May be called more than once.
-    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.transport.ca_files.push(path.into());
+    /// May be called more than once. The file is read and checked now, once: a
+    /// missing or unreadable file, bad PEM, no certificate or a certificate that
+    /// cannot be a trust anchor is an `InvalidArgument` error. Later builds use
+    /// what was read, so the file may change or go away afterwards.
+    pub fn ca_file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
+        Ok(self.with_ca_file(CaFile::read(path.as_ref())?))
+    }
+
+    /// Adds an already read CA file (the C ABI reads it outside the client's lock).
+    pub(crate) fn with_ca_file(mut self, ca_file: CaFile) -> Self {
+        self.transport.ca_files.push(ca_file);
         self
     }
 
@@ -403,7 +413,7 @@ impl Transport {
             .timeout_global(Some(options.timeout))
             .proxy(proxy)
             .user_agent(options.user_agent.as_str())
-            .tls_config(tls_config(&options.ca_files)?)
+            .tls_config(tls_config(&options.ca_files))
             .build();
         Ok(Transport {
             agent: ureq::Agent::with_parts(
@@ -460,34 +470,68 @@ impl Transport {
     }
 }
 
-/// Bundled Mozilla roots (webpki-root-certs, the same on every OS) plus the
-/// certificates of the given PEM files.
-fn tls_config(ca_files: &[PathBuf]) -> Result<TlsConfig, Error> {
-    let mut roots: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-        .iter()
-        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
-        .collect();
-    for path in ca_files {
+/// The certificates of one CA file, read and checked once when it is added.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct CaFile {
+    path: PathBuf,
+    certs: Arc<Vec<CertificateDer<'static>>>,
+}
+
+impl fmt::Debug for CaFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaFile")
+            .field("path", &self.path)
+            .field("certificates", &self.certs.len())
+            .finish()
+    }
+}
+
+impl CaFile {
+    /// Reads the PEM file's certificates; each must be usable as a trust anchor.
+    pub(crate) fn read(path: &Path) -> Result<CaFile, Error> {
         let shown = path.display();
         let pem = std::fs::read(path)
             .map_err(|e| Error::invalid(format!("cannot read CA file {shown}: {e}")))?;
-        let before = roots.len();
-        for item in ureq::tls::parse_pem(&pem) {
-            match item {
-                Ok(PemItem::Certificate(cert)) => roots.push(cert),
-                Ok(_) => {}
-                Err(_) => return Err(Error::invalid(format!("CA file {shown} is not valid PEM"))),
-            }
+        let mut certs = Vec::new();
+        for item in CertificateDer::pem_slice_iter(&pem) {
+            let cert =
+                item.map_err(|_| Error::invalid(format!("CA file {shown} is not valid PEM")))?;
+            // The same check rustls makes when the roots are loaded, done here so a bad
+            // certificate is reported now instead of being skipped at every build.
+            rustls::RootCertStore::empty()
+                .add(cert.clone())
+                .map_err(|e| {
+                    Error::invalid(format!(
+                        "CA file {shown}: certificate {} is not usable as a CA: {e}",
+                        certs.len() + 1
+                    ))
+                })?;
+            certs.push(cert);
         }
-        if roots.len() == before {
+        if certs.is_empty() {
             return Err(Error::invalid(format!(
                 "CA file {shown} holds no certificate"
             )));
         }
+        Ok(CaFile {
+            path: path.to_owned(),
+            certs: Arc::new(certs),
+        })
     }
-    Ok(TlsConfig::builder()
+}
+
+/// Bundled Mozilla roots (webpki-root-certs, the same on every OS) plus the
+/// certificates read from the CA files.
+fn tls_config(ca_files: &[CaFile]) -> TlsConfig {
+    let bundled = webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter();
+    let extra = ca_files.iter().flat_map(|file| file.certs.iter());
+    let roots: Vec<ureq::tls::Certificate<'static>> = bundled
+        .chain(extra)
+        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    TlsConfig::builder()
         .root_certs(RootCerts::Specific(Arc::new(roots)))
-        .build())
+        .build()
 }
 
 /// Maps a transport failure to a status. Messages name the kind of failure and
@@ -618,7 +662,7 @@ mod tests {
             Status::InvalidArgument
         );
         assert_eq!(
-            status(base().ca_file("/nonexistent.pem")),
+            base().ca_file("/nonexistent.pem").unwrap_err().status(),
             Status::InvalidArgument
         );
         assert_eq!(
