@@ -193,13 +193,18 @@ impl Message {
         }
         let end = self.len + sign + digits;
         let mut pos = end;
+        // Byte by byte: at opt-level "s" a 2-byte `copy_from_slice` is a call.
         while magnitude >= 100 {
             pos -= 2;
-            self.buf[pos..pos + 2].copy_from_slice(&DIGIT_PAIRS[(magnitude % 100) as usize]);
+            let [tens, ones] = DIGIT_PAIRS[(magnitude % 100) as usize];
+            self.buf[pos] = tens;
+            self.buf[pos + 1] = ones;
             magnitude /= 100;
         }
         if magnitude >= 10 {
-            self.buf[pos - 2..pos].copy_from_slice(&DIGIT_PAIRS[magnitude as usize]);
+            let [tens, ones] = DIGIT_PAIRS[magnitude as usize];
+            self.buf[pos - 2] = tens;
+            self.buf[pos - 1] = ones;
         } else {
             self.buf[pos - 1] = b'0' + magnitude as u8;
         }
@@ -208,9 +213,10 @@ impl Message {
     }
 
     /// Appends the NUL-terminated string at `text` in one pass that finds its end,
-    /// checks each byte with `accept` and copies it. Returns its length, or `None`
-    /// when a byte is refused or it is longer than `limit` or the room left; the
-    /// message length is then unchanged (bytes past it may have been written).
+    /// checks each byte with `accept` and copies it. `accept` must refuse NUL.
+    /// Returns the length, or `None` when a byte is refused or the string is longer
+    /// than `limit` or the room left; the message length is then unchanged (bytes
+    /// past it may have been written).
     ///
     /// # Safety
     /// `text` points to a NUL-terminated string.
@@ -224,18 +230,19 @@ impl Message {
         let room = limit.min(MESSAGE_MAX - self.len);
         let dest = &mut self.buf[self.len..self.len + room];
         let mut len = 0;
-        loop {
-            // SAFETY: the bytes before `len` were not NUL, so `len` is at most the
-            // string's length and the read stays inside the string or on its NUL.
+        while len < dest.len() {
+            // SAFETY: the bytes before `len` were accepted, so not NUL: `len` is at
+            // most the string's length, and the read is inside the string or its NUL.
             let byte = unsafe { *text.add(len) };
-            if byte == 0 {
+            if !accept(byte) {
                 break;
-            }
-            if len == dest.len() || !accept(byte) {
-                return None;
             }
             dest[len] = byte;
             len += 1;
+        }
+        // SAFETY: as above. The string ends here only if this byte is its NUL.
+        if unsafe { *text.add(len) } != 0 {
+            return None;
         }
         self.len += len;
         Some(len)
@@ -249,7 +256,8 @@ impl Message {
         // The buffer starts zeroed, so only the 0x80 and the length are written.
         self.buf[len] = 0x80;
         let end = (len + 9).div_ceil(64) * 64;
-        self.buf[end - 8..end].copy_from_slice(&(len as u64 * 8).to_be_bytes());
+        let bit_len: &mut [u8; 8] = (&mut self.buf[end - 8..end]).try_into().expect("8 bytes");
+        *bit_len = (len as u64 * 8).to_be_bytes();
         let mut state = SHA256_INIT;
         for block in self.buf[..end].chunks_exact(64) {
             sha2::compress256(
@@ -264,9 +272,14 @@ impl Message {
 /// Writes the digest (its state words, big-endian) as 64 lowercase hex digits.
 #[inline(always)]
 pub(crate) fn write_hex(state: &[u32; 8], out: &mut [u8; SIGNATURE_LEN]) {
-    for (word, out) in state.iter().zip(out.chunks_exact_mut(8)) {
-        for (byte, pair) in word.to_be_bytes().into_iter().zip(out.chunks_exact_mut(2)) {
-            pair.copy_from_slice(&HEX_PAIRS[usize::from(byte)]);
+    let mut pos = 0;
+    for word in state {
+        for byte in word.to_be_bytes() {
+            // Byte by byte: at opt-level "s" a 2-byte `copy_from_slice` is a call.
+            let [high, low] = HEX_PAIRS[usize::from(byte)];
+            out[pos] = high;
+            out[pos + 1] = low;
+            pos += 2;
         }
     }
 }

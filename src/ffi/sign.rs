@@ -77,6 +77,12 @@ pub unsafe extern "C" fn sms_sign(
     })
 }
 
+/// 0x01-0x7F: text the fast path takes as is (UTF-8 needs no check).
+#[inline(always)]
+fn is_ascii_not_nul(byte: u8) -> bool {
+    byte.wrapping_sub(1) < 0x7f
+}
+
 /// `sms_sign` for the common case, in one pass over each argument: valid
 /// arguments, ASCII strings and a message that fits one stack buffer. Returns
 /// false, having written nothing to `out`, for anything else.
@@ -105,7 +111,7 @@ unsafe fn sign_fast(
     }
     let mut message = Message::new();
     // SAFETY: non-NULL, so NUL-terminated by the caller's contract.
-    if unsafe { message.push_c_str(phone.cast(), usize::MAX, |b| b.is_ascii()) }.is_none() {
+    if unsafe { message.push_c_str(phone.cast(), usize::MAX, is_ascii_not_nul) }.is_none() {
         return false;
     }
     // The code type (1..=5) is one digit.
@@ -118,7 +124,7 @@ unsafe fn sign_fast(
         return false;
     }
     // SAFETY: non-NULL, so NUL-terminated by the caller's contract.
-    if unsafe { message.push_c_str(secret.cast(), usize::MAX, |b| b.is_ascii()) }.is_none() {
+    if unsafe { message.push_c_str(secret.cast(), usize::MAX, is_ascii_not_nul) }.is_none() {
         return false;
     }
     // SAFETY: `out` is non-NULL and writable for `out_len` >= 65 bytes, and a byte
