@@ -7,14 +7,15 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
-use ureq::tls::{RootCerts, TlsConfig};
+use rustls::pki_types::{CertificateDer, TrustAnchor};
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
 
 use crate::endpoint::{endpoint_url, request_url};
 use crate::error::{Error, Status};
 use crate::resolver::CachingResolver;
 use crate::response::{is_success, parse_body, MAX_BODY_BYTES};
 use crate::sign::{new_random, sign_into, CodeType, SIGNATURE_LEN};
+use crate::tls::{client_config, TlsConnector};
 use crate::validate::{check_send, check_text, Rejection, CODE_FREQUENCY_LIMIT};
 
 /// Default connect timeout (DNS, TCP and TLS set-up).
@@ -398,9 +399,26 @@ impl Transport {
         let proxy = match &options.proxy {
             Some(url) => Some(
                 ureq::Proxy::new(url)
-                    .map_err(|_| Error::invalid("proxy must be a URL like http://host:port"))?,
+                    .ok()
+                    // The connector chain (below) has no SOCKS link: a SOCKS proxy
+                    // would be bypassed, so it is refused.
+                    .filter(|proxy| {
+                        matches!(
+                            proxy.protocol(),
+                            ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+                        )
+                    })
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "proxy must be an http:// or https:// URL like http://host:port",
+                        )
+                    })?,
             ),
             None => None,
+        };
+        // Our own TLS link: the bundled roots as trust anchors plus the CA files.
+        let tls = TlsConnector {
+            config: client_config(options.ca_files.iter().flat_map(|file| file.anchors.iter()))?,
         };
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -413,12 +431,13 @@ impl Transport {
             .timeout_global(Some(options.timeout))
             .proxy(proxy)
             .user_agent(options.user_agent.as_str())
-            .tls_config(tls_config(&options.ca_files))
             .build();
         Ok(Transport {
             agent: ureq::Agent::with_parts(
                 config,
-                ureq::unversioned::transport::DefaultConnector::default(),
+                ().chain(ConnectProxyConnector::default())
+                    .chain(TcpConnector::default())
+                    .chain(tls),
                 CachingResolver::default(),
             ),
             endpoint,
@@ -470,18 +489,19 @@ impl Transport {
     }
 }
 
-/// The certificates of one CA file, read and checked once when it is added.
+/// The CA certificates of one PEM file, read and checked once when it is added, as
+/// the trust anchors rustls verifies with.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct CaFile {
     path: PathBuf,
-    certs: Arc<Vec<CertificateDer<'static>>>,
+    anchors: Arc<Vec<TrustAnchor<'static>>>,
 }
 
 impl fmt::Debug for CaFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CaFile")
             .field("path", &self.path)
-            .field("certificates", &self.certs.len())
+            .field("certificates", &self.anchors.len())
             .finish()
     }
 }
@@ -492,46 +512,27 @@ impl CaFile {
         let shown = path.display();
         let pem = std::fs::read(path)
             .map_err(|e| Error::invalid(format!("cannot read CA file {shown}: {e}")))?;
-        let mut certs = Vec::new();
+        let mut store = rustls::RootCertStore::empty();
         for item in CertificateDer::pem_slice_iter(&pem) {
             let cert =
                 item.map_err(|_| Error::invalid(format!("CA file {shown} is not valid PEM")))?;
-            // The same check rustls makes when the roots are loaded, done here so a bad
-            // certificate is reported now instead of being skipped at every build.
-            rustls::RootCertStore::empty()
-                .add(cert.clone())
-                .map_err(|e| {
-                    Error::invalid(format!(
-                        "CA file {shown}: certificate {} is not usable as a CA: {e}",
-                        certs.len() + 1
-                    ))
-                })?;
-            certs.push(cert);
+            let number = store.roots.len() + 1;
+            store.add(cert).map_err(|e| {
+                Error::invalid(format!(
+                    "CA file {shown}: certificate {number} is not usable as a CA: {e}"
+                ))
+            })?;
         }
-        if certs.is_empty() {
+        if store.roots.is_empty() {
             return Err(Error::invalid(format!(
                 "CA file {shown} holds no certificate"
             )));
         }
         Ok(CaFile {
             path: path.to_owned(),
-            certs: Arc::new(certs),
+            anchors: Arc::new(store.roots),
         })
     }
-}
-
-/// Bundled Mozilla roots (webpki-root-certs, the same on every OS) plus the
-/// certificates read from the CA files.
-fn tls_config(ca_files: &[CaFile]) -> TlsConfig {
-    let bundled = webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter();
-    let extra = ca_files.iter().flat_map(|file| file.certs.iter());
-    let roots: Vec<ureq::tls::Certificate<'static>> = bundled
-        .chain(extra)
-        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
-        .collect();
-    TlsConfig::builder()
-        .root_certs(RootCerts::Specific(Arc::new(roots)))
-        .build()
 }
 
 /// Maps a transport failure to a status. Messages name the kind of failure and
@@ -659,6 +660,11 @@ mod tests {
         );
         assert_eq!(
             status(base().proxy("::nonsense::")),
+            Status::InvalidArgument
+        );
+        // No SOCKS link in the connector chain: refused, never silently bypassed.
+        assert_eq!(
+            status(base().proxy("socks5://127.0.0.1:1080")),
             Status::InvalidArgument
         );
         assert_eq!(
