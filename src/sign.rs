@@ -251,7 +251,7 @@ impl Message {
     /// Pads the message (FIPS 180-4, section 5.1.1) and hashes it: the digest as
     /// its eight state words.
     #[inline(always)]
-    pub(crate) fn digest(mut self) -> [u32; 8] {
+    pub(crate) fn digest(&mut self) -> [u32; 8] {
         let len = self.len;
         // The buffer starts zeroed, so only the 0x80 and the length are written.
         self.buf[len] = 0x80;
