@@ -25,6 +25,7 @@ pub mod ffi;
 mod resolver;
 mod response;
 mod sign;
+mod tls;
 pub mod validate;
 
 pub use client::{
