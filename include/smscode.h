@@ -245,8 +245,11 @@ int32_t sms_client_set_proxy(const SmsClient *client, const char *proxy_url);
 
 /**
  * Trusts the certificates in a PEM file on top of the bundled Mozilla roots
- * (the same on every OS). May be called more than once. The file is read now:
- * a missing, unreadable or certificate-less file is `SMS_ERR_INVALID_ARGUMENT`.
+ * (the same on every OS). May be called more than once. The file is read and
+ * checked now, once: a missing or unreadable file, bad PEM, no certificate or a
+ * certificate that cannot be a CA is `SMS_ERR_INVALID_ARGUMENT` and leaves the
+ * client unchanged. Later setters never read the file again, so it may be
+ * changed or deleted afterwards.
  * Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (the
  * platform's HTTP stack decides what it trusts).
  *

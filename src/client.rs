@@ -2,14 +2,19 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::PathBuf;
+#[cfg(feature = "transport")]
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 #[cfg(feature = "transport")]
 use std::sync::{LazyLock, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 #[cfg(feature = "transport")]
-use ureq::tls::{PemItem, RootCerts, TlsConfig};
+use rustls::pki_types::pem::PemObject;
+#[cfg(feature = "transport")]
+use rustls::pki_types::{CertificateDer, TrustAnchor};
+#[cfg(feature = "transport")]
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
 
 use crate::error::Error;
 #[cfg(feature = "transport")]
@@ -23,6 +28,8 @@ use crate::response::is_success;
 #[cfg(feature = "transport")]
 use crate::response::MAX_BODY_BYTES;
 use crate::sign::{new_random, sign_into, CodeType, SIGNATURE_LEN};
+#[cfg(feature = "transport")]
+use crate::tls::{client_config, TlsConnector};
 use crate::validate::{check_send, check_sign, check_text, Rejection, CODE_FREQUENCY_LIMIT};
 
 /// Default connect timeout: bounds the DNS lookup, and then, separately, the TCP
@@ -107,19 +114,23 @@ struct TransportOptions {
     connect_timeout: Duration,
     timeout: Duration,
     proxy: Option<String>,
-    ca_files: Vec<PathBuf>,
+    #[cfg(feature = "transport")]
+    ca_files: Vec<CaFile>,
     user_agent: String,
     language: Option<String>,
 }
 
 impl fmt::Debug for TransportOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TransportOptions")
+        let mut debug = f.debug_struct("TransportOptions");
+        debug
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             // A proxy URL may carry a user name and password.
-            .field("proxy", &self.proxy.as_deref().map(without_user_info))
-            .field("ca_files", &self.ca_files)
+            .field("proxy", &self.proxy.as_deref().map(without_user_info));
+        #[cfg(feature = "transport")]
+        debug.field("ca_files", &self.ca_files);
+        debug
             .field("user_agent", &self.user_agent)
             .field("language", &self.language)
             .finish()
@@ -143,6 +154,7 @@ impl Default for TransportOptions {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             proxy: None,
+            #[cfg(feature = "transport")]
             ca_files: Vec::new(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             language: None,
@@ -192,10 +204,19 @@ impl ClientBuilder {
     }
 
     /// Trusts the certificates of a PEM file on top of the bundled Mozilla roots.
-    /// May be called more than once.
+    /// May be called more than once. The file is read and checked now, once: a
+    /// missing or unreadable file, bad PEM, no certificate or a certificate that
+    /// cannot be a trust anchor is an `InvalidArgument` error. Later builds use
+    /// what was read, so the file may change or go away afterwards.
     #[cfg(feature = "transport")]
-    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.transport.ca_files.push(path.into());
+    pub fn ca_file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
+        Ok(self.with_ca_file(CaFile::read(path.as_ref())?))
+    }
+
+    /// Adds an already read CA file (the C ABI reads it outside the client's lock).
+    #[cfg(feature = "transport")]
+    pub(crate) fn with_ca_file(mut self, ca_file: CaFile) -> Self {
+        self.transport.ca_files.push(ca_file);
         self
     }
 
@@ -515,6 +536,8 @@ const MAX_IDLE_CONNECTIONS: usize = 16;
 struct Transport {
     target: Arc<Target>,
     config: ureq::config::Config,
+    /// The extra CAs' trust anchors, kept to build each pool's TLS configuration.
+    ca_files: Vec<CaFile>,
     pool: RwLock<Pool>,
 }
 
@@ -528,20 +551,25 @@ struct Pool {
 
 #[cfg(feature = "transport")]
 impl Pool {
-    fn new(config: &ureq::config::Config) -> Pool {
+    fn new(config: &ureq::config::Config, ca_files: &[CaFile]) -> Result<Pool, Error> {
         let names = NameCache::default();
-        // A new connector also means new TLS state (its rustls config holds the
-        // session tickets).
+        // Our own TLS link: the bundled roots as trust anchors plus the CA files. A new
+        // rustls config also means new TLS state (it holds the session tickets).
+        let tls = TlsConnector {
+            config: client_config(ca_files.iter().flat_map(|file| file.anchors.iter()))?,
+        };
         let agent = ureq::Agent::with_parts(
             config.clone(),
-            ureq::unversioned::transport::DefaultConnector::default(),
+            ().chain(ConnectProxyConnector::default())
+                .chain(TcpConnector::default())
+                .chain(tls),
             CachingResolver::new(names.clone()),
         );
-        Pool {
+        Ok(Pool {
             pid: std::process::id(),
             agent,
             names,
-        }
+        })
     }
 }
 
@@ -564,7 +592,20 @@ impl Transport {
         let proxy = match &options.proxy {
             Some(url) => Some(
                 ureq::Proxy::new(url)
-                    .map_err(|_| Error::invalid("proxy must be a URL like http://host:port"))?,
+                    .ok()
+                    // The connector chain (below) has no SOCKS link: a SOCKS proxy
+                    // would be bypassed, so it is refused.
+                    .filter(|proxy| {
+                        matches!(
+                            proxy.protocol(),
+                            ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+                        )
+                    })
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "proxy must be an http:// or https:// URL like http://host:port",
+                        )
+                    })?,
             ),
             None => None,
         };
@@ -581,39 +622,42 @@ impl Transport {
             .timeout_global(Some(options.timeout))
             .proxy(proxy)
             .user_agent(options.user_agent.as_str())
-            .tls_config(tls_config(&options.ca_files)?)
             .build();
         Ok(Transport {
-            pool: RwLock::new(Pool::new(&config)),
+            pool: RwLock::new(Pool::new(&config, &options.ca_files)?),
             config,
+            ca_files: options.ca_files.clone(),
             target: Arc::new(target),
         })
     }
 
     /// The agent and name cache of this process. After a `fork()` the child starts
     /// its own: the parent's connections and TLS sessions are not shared with it.
-    fn pool(&self) -> (ureq::Agent, NameCache) {
+    fn pool(&self) -> Result<(ureq::Agent, NameCache), Error> {
         let pid = std::process::id();
         {
             let pool = self.pool.read().unwrap_or_else(|p| p.into_inner());
             if pool.pid == pid {
-                return (pool.agent.clone(), pool.names.clone());
+                return Ok((pool.agent.clone(), pool.names.clone()));
             }
         }
         let mut pool = self.pool.write().unwrap_or_else(|p| p.into_inner());
         if pool.pid != pid {
-            let inherited = std::mem::replace(&mut *pool, Pool::new(&self.config));
+            // The same inputs built the parent's pool, so this cannot fail in practice;
+            // if it did, the send reports it instead of reusing the parent's pool.
+            let fresh = Pool::new(&self.config, &self.ca_files)?;
+            let inherited = std::mem::replace(&mut *pool, fresh);
             // Dropping the parent's connections here could write into them (a TLS
             // close_notify): leave them to the parent.
             std::mem::forget(inherited);
         }
-        (pool.agent.clone(), pool.names.clone())
+        Ok((pool.agent.clone(), pool.names.clone()))
     }
 
     /// Sends a prepared request; the answer goes through the same mapping as
     /// [`Client::read_response`].
     fn post(&self, request: &Request, clock_offset_ms: i64) -> Result<SendResult, Error> {
-        let (agent, names) = self.pool();
+        let (agent, names) = self.pool()?;
         let mut call = agent.post(request.url());
         for (name, value) in request.headers() {
             call = call.header(name.as_str(), value.as_str());
@@ -641,35 +685,53 @@ impl Transport {
     }
 }
 
-/// Bundled Mozilla roots (webpki-root-certs, the same on every OS) plus the
-/// certificates of the given PEM files.
+/// The CA certificates of one PEM file, read and checked once when it is added, as
+/// the trust anchors rustls verifies with.
 #[cfg(feature = "transport")]
-fn tls_config(ca_files: &[PathBuf]) -> Result<TlsConfig, Error> {
-    let mut roots: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-        .iter()
-        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
-        .collect();
-    for path in ca_files {
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct CaFile {
+    path: PathBuf,
+    anchors: Arc<Vec<TrustAnchor<'static>>>,
+}
+
+#[cfg(feature = "transport")]
+impl fmt::Debug for CaFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaFile")
+            .field("path", &self.path)
+            .field("certificates", &self.anchors.len())
+            .finish()
+    }
+}
+
+#[cfg(feature = "transport")]
+impl CaFile {
+    /// Reads the PEM file's certificates; each must be usable as a trust anchor.
+    pub(crate) fn read(path: &Path) -> Result<CaFile, Error> {
         let shown = path.display();
         let pem = std::fs::read(path)
             .map_err(|e| Error::invalid(format!("cannot read CA file {shown}: {e}")))?;
-        let before = roots.len();
-        for item in ureq::tls::parse_pem(&pem) {
-            match item {
-                Ok(PemItem::Certificate(cert)) => roots.push(cert),
-                Ok(_) => {}
-                Err(_) => return Err(Error::invalid(format!("CA file {shown} is not valid PEM"))),
-            }
+        let mut store = rustls::RootCertStore::empty();
+        for item in CertificateDer::pem_slice_iter(&pem) {
+            let cert =
+                item.map_err(|_| Error::invalid(format!("CA file {shown} is not valid PEM")))?;
+            let number = store.roots.len() + 1;
+            store.add(cert).map_err(|e| {
+                Error::invalid(format!(
+                    "CA file {shown}: certificate {number} is not usable as a CA: {e}"
+                ))
+            })?;
         }
-        if roots.len() == before {
+        if store.roots.is_empty() {
             return Err(Error::invalid(format!(
                 "CA file {shown} holds no certificate"
             )));
         }
+        Ok(CaFile {
+            path: path.to_owned(),
+            anchors: Arc::new(store.roots),
+        })
     }
-    Ok(TlsConfig::builder()
-        .root_certs(RootCerts::Specific(Arc::new(roots)))
-        .build())
 }
 
 /// Maps a transport failure to a status. Messages name the kind of failure and
@@ -811,8 +873,13 @@ mod tests {
             status(base().proxy("::nonsense::")),
             Status::InvalidArgument
         );
+        // No SOCKS link in the connector chain: refused, never silently bypassed.
         assert_eq!(
-            status(base().ca_file("/nonexistent.pem")),
+            status(base().proxy("socks5://127.0.0.1:1080")),
+            Status::InvalidArgument
+        );
+        assert_eq!(
+            base().ca_file("/nonexistent.pem").unwrap_err().status(),
             Status::InvalidArgument
         );
         assert_eq!(

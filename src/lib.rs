@@ -34,6 +34,8 @@ mod request;
 mod resolver;
 mod response;
 mod sign;
+#[cfg(feature = "transport")]
+mod tls;
 pub mod validate;
 
 #[cfg(feature = "transport")]

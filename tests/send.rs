@@ -326,7 +326,7 @@ fn tls_needs_a_trusted_certificate() {
         .send_code("+86", PHONE, CodeType::Login)
         .unwrap_err();
     assert_eq!(error.status(), Status::Tls, "{error}");
-    let trusting = client(&emu).ca_file(&pem).build().unwrap();
+    let trusting = client(&emu).ca_file(&pem).unwrap().build().unwrap();
     assert_eq!(
         trusting
             .send_code("+86", PHONE, CodeType::Login)
@@ -334,6 +334,51 @@ fn tls_needs_a_trusted_certificate() {
             .code,
         200
     );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_ca_file_is_read_once_when_added() {
+    let dir = std::env::temp_dir().join(format!("smscode-ca-once-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pem = dir.join("emulator.pem");
+    let emu = emulator_with(|c| {
+        c.tls = true;
+        c.tls_cert_out = Some(pem.clone());
+    });
+    let copy = dir.join("copy.pem");
+    std::fs::copy(&pem, &copy).unwrap();
+    let builder = client(&emu).ca_file(&copy).unwrap();
+    // Each send with its own code type: the emulator limits one per minute.
+    let sends = |builder: ClientBuilder, code_type: CodeType| {
+        let client = builder.build().unwrap();
+        client.send_code("+86", PHONE, code_type).unwrap().code
+    };
+    // Overwritten, then deleted: later builds with other settings still trust it.
+    std::fs::write(&copy, "not a certificate\n").unwrap();
+    let rebuilt = builder.clone().timeout(Duration::from_secs(9));
+    assert_eq!(sends(rebuilt, CodeType::Login), 200);
+    std::fs::remove_file(&copy).unwrap();
+    let rebuilt = builder.connect_timeout(Duration::from_secs(8));
+    assert_eq!(sends(rebuilt, CodeType::Registration), 200);
+
+    // A bad file is reported when it is added.
+    let error = client(&emu).ca_file(&copy).unwrap_err();
+    assert_eq!(error.status(), Status::InvalidArgument);
+    assert!(error.to_string().contains("cannot read CA file"), "{error}");
+    std::fs::write(&copy, "not a certificate\n").unwrap();
+    let error = client(&emu).ca_file(&copy).unwrap_err();
+    assert!(
+        error.to_string().contains("holds no certificate"),
+        "{error}"
+    );
+    std::fs::write(
+        &copy,
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let error = client(&emu).ca_file(&copy).unwrap_err();
+    assert!(error.to_string().contains("not usable as a CA"), "{error}");
     std::fs::remove_dir_all(dir).ok();
 }
 

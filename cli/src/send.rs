@@ -175,7 +175,7 @@ fn send(args: &SendArgs) -> Result<Answer, Failure> {
         builder = builder.proxy(proxy);
     }
     for path in &args.ca_file {
-        builder = builder.ca_file(path);
+        builder = builder.ca_file(path).map_err(Failure::Client)?;
     }
     if let Some(language) = &args.language {
         builder = builder.language(language);

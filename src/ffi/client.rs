@@ -8,6 +8,8 @@ use super::boundary::{arg_ptr, arg_ref, arg_str, call, call_or};
 #[cfg(feature = "transport")]
 use super::sign::code_type_arg;
 use super::{SMS_CLOCK_SKEW_UNKNOWN, SMS_OK};
+#[cfg(feature = "transport")]
+use crate::client::CaFile;
 use crate::client::{Client, ClientBuilder, SendResult};
 use crate::error::Error;
 #[cfg(feature = "transport")]
@@ -171,8 +173,11 @@ pub unsafe extern "C" fn sms_client_set_proxy(
 }
 
 /// Trusts the certificates in a PEM file on top of the bundled Mozilla roots
-/// (the same on every OS). May be called more than once. The file is read now:
-/// a missing, unreadable or certificate-less file is `SMS_ERR_INVALID_ARGUMENT`.
+/// (the same on every OS). May be called more than once. The file is read and
+/// checked now, once: a missing or unreadable file, bad PEM, no certificate or a
+/// certificate that cannot be a CA is `SMS_ERR_INVALID_ARGUMENT` and leaves the
+/// client unchanged. Later setters never read the file again, so it may be
+/// changed or deleted afterwards.
 /// Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it (the
 /// platform's HTTP stack decides what it trusts).
 ///
@@ -189,7 +194,9 @@ pub unsafe extern "C" fn sms_client_add_ca_file(
         // valid for the call (a live handle, a NUL-terminated string).
         let (client, pem_path) =
             unsafe { (arg_ref(client, "client")?, arg_str(pem_path, "pem_path")?) };
-        client.reconfigure(|b| b.ca_file(pem_path))
+        // Read and checked once, here: a later setter never touches the file again.
+        let ca_file = CaFile::read(pem_path.as_ref())?;
+        client.reconfigure(|b| b.with_ca_file(ca_file))
     })
 }
 

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use super::boundary::{arg_ptr, arg_str, call};
 use crate::error::{Error, Status};
-use crate::sign::{sign_into, CodeType, SIGNATURE_LEN};
+use crate::sign::{sign_into, write_hex, CodeType, Message, RANDOM_LEN, SIGNATURE_LEN};
 use crate::validate::check_sign;
 
 /// Computes the request signature: lowercase hex of
@@ -37,15 +37,28 @@ pub unsafe extern "C" fn sms_sign(
     out_len: usize,
 ) -> i32 {
     call("sms_sign", || {
-        // SAFETY: the caller keeps the contract above: each pointer is NULL or
-        // valid for the call (a live handle, a NUL-terminated string).
-        let (phone, random, secret) = unsafe {
-            (
-                arg_str(phone, "phone")?,
-                arg_str(random, "random")?,
-                arg_str(user_domain_secret, "user_domain_secret")?,
+        // SAFETY: the caller's contract (above) is the one `sign_fast` needs.
+        if unsafe {
+            sign_fast(
+                phone,
+                code_type,
+                random,
+                ts,
+                user_domain_secret,
+                out,
+                out_len,
             )
-        };
+        } {
+            return Ok(super::SMS_OK);
+        }
+        // Anything else: a bad argument (reported here), or a valid one the fast
+        // path does not take (non-ASCII text, a message over 247 bytes).
+        // SAFETY: each pointer is NULL or NUL-terminated (the caller's contract).
+        let phone = unsafe { arg_str(phone, "phone") }?;
+        // SAFETY: as above.
+        let random = unsafe { arg_str(random, "random") }?;
+        // SAFETY: as above.
+        let secret = unsafe { arg_str(user_domain_secret, "user_domain_secret") }?;
         let out = arg_ptr(out, "out")? as *mut u8;
         check_sign(code_type, random, ts)?;
         if out_len < SIGNATURE_LEN + 1 {
@@ -56,13 +69,74 @@ pub unsafe extern "C" fn sms_sign(
         }
         let mut signature = [0u8; SIGNATURE_LEN];
         sign_into(phone, code_type, random, ts, secret, &mut signature);
-        // SAFETY: `out` is not NULL and the caller made it writable for `out_len`
-        // bytes, checked above to be at least 65.
+        // SAFETY: `out` is non-NULL and writable for `out_len` >= 65 bytes.
         let out = unsafe { std::slice::from_raw_parts_mut(out, SIGNATURE_LEN + 1) };
         out[..SIGNATURE_LEN].copy_from_slice(&signature);
         out[SIGNATURE_LEN] = 0;
         Ok(super::SMS_OK)
     })
+}
+
+/// 0x01-0x7F: text the fast path takes as is (UTF-8 needs no check).
+#[inline(always)]
+fn is_ascii_not_nul(byte: u8) -> bool {
+    byte.wrapping_sub(1) < 0x7f
+}
+
+/// `sms_sign` for the common case, in one pass over each argument: valid
+/// arguments, ASCII strings and a message that fits one stack buffer. Returns
+/// false, having written nothing to `out`, for anything else.
+///
+/// # Safety
+/// As for `sms_sign`.
+#[inline(always)]
+unsafe fn sign_fast(
+    phone: *const c_char,
+    code_type: i32,
+    random: *const c_char,
+    ts: i64,
+    secret: *const c_char,
+    out: *mut c_char,
+    out_len: usize,
+) -> bool {
+    if phone.is_null()
+        || random.is_null()
+        || secret.is_null()
+        || out.is_null()
+        || !(1..=5).contains(&code_type)
+        || ts < 0
+        || out_len < SIGNATURE_LEN + 1
+    {
+        return false;
+    }
+    let mut message = Message::new();
+    // SAFETY: non-NULL, so NUL-terminated by the caller's contract.
+    if unsafe { message.push_c_str(phone.cast(), usize::MAX, is_ascii_not_nul) }.is_none() {
+        return false;
+    }
+    // The code type (1..=5) is one digit.
+    if !message.push(&[b'0' + code_type as u8]) {
+        return false;
+    }
+    // SAFETY: non-NULL, so NUL-terminated by the caller's contract.
+    let random = unsafe { message.push_c_str(random.cast(), RANDOM_LEN, |b| b.is_ascii_graphic()) };
+    if random != Some(RANDOM_LEN) || !message.push_decimal(ts) {
+        return false;
+    }
+    // SAFETY: non-NULL, so NUL-terminated by the caller's contract.
+    if unsafe { message.push_c_str(secret.cast(), usize::MAX, is_ascii_not_nul) }.is_none() {
+        return false;
+    }
+    // SAFETY: `out` is non-NULL and writable for `out_len` >= 65 bytes, and a byte
+    // array needs no alignment; nothing else refers to that memory during the call.
+    let out = unsafe { &mut *out.cast::<[u8; SIGNATURE_LEN + 1]>() };
+    let (hex, nul) = out.split_at_mut(SIGNATURE_LEN);
+    write_hex(
+        &message.digest(),
+        hex.try_into().expect("64 bytes, by the split"),
+    );
+    nul[0] = 0;
+    true
 }
 
 /// Sends the verification code: the design's one-call form.
@@ -96,17 +170,16 @@ pub unsafe extern "C" fn sms_send_code(
     code_type: i32,
 ) -> i32 {
     call("sms_send_code", || {
-        // SAFETY: the caller keeps the contract above: each pointer is NULL or
-        // valid for the call (a live handle, a NUL-terminated string).
-        let (base_url, user_domain, secret, international_code, phone) = unsafe {
-            (
-                arg_str(base_url, "base_url")?,
-                arg_str(user_domain, "user_domain")?,
-                arg_str(user_domain_secret, "user_domain_secret")?,
-                arg_str(international_code, "international_code")?,
-                arg_str(phone, "phone")?,
-            )
-        };
+        // SAFETY: each pointer is NULL or NUL-terminated (the caller's contract).
+        let base_url = unsafe { arg_str(base_url, "base_url") }?;
+        // SAFETY: as above.
+        let user_domain = unsafe { arg_str(user_domain, "user_domain") }?;
+        // SAFETY: as above.
+        let secret = unsafe { arg_str(user_domain_secret, "user_domain_secret") }?;
+        // SAFETY: as above.
+        let international_code = unsafe { arg_str(international_code, "international_code") }?;
+        // SAFETY: as above.
+        let phone = unsafe { arg_str(phone, "phone") }?;
         let code_type = code_type_arg(code_type)?;
         let result = crate::client::send_code(
             base_url,

@@ -288,6 +288,60 @@ static void proxy(void) {
   for (size_t i = 0; i < count; i++) unsetenv(names[i]);
 }
 
+/* Writes `text` to `path`, or copies the file `from` there when `text` is NULL. */
+static void write_file(const char *path, const char *from, const char *text) {
+  char buffer[16384];
+  size_t length = 0;
+  if (text == NULL) {
+    FILE *in = fopen(from, "rb");
+    CHECK(in != NULL);
+    if (in == NULL) return;
+    length = fread(buffer, 1, sizeof buffer, in);
+    fclose(in);
+    text = buffer;
+  } else {
+    length = strlen(text);
+  }
+  FILE *out = fopen(path, "wb");
+  CHECK(out != NULL);
+  if (out == NULL) return;
+  CHECK(fwrite(text, 1, length, out) == length);
+  fclose(out);
+}
+
+/* A CA file is read once when added: overwritten or deleted afterwards, later setters
+ * (each rebuilds the client) still trust what was read; a bad file is refused when added
+ * and leaves the client as it was. */
+static void ca_file_read_once(const char *tls_url, const char *cert) {
+  section("tls: a CA file is read once, when added");
+  char copy[] = "/tmp/smscode-c-ca-XXXXXX";
+  int fd = mkstemp(copy);
+  CHECK(fd >= 0);
+  if (fd < 0) return;
+  close(fd);
+  write_file(copy, cert, NULL);
+  char phone[32];
+  next_phone(phone, sizeof phone);
+  SmsClient *client = new_client(tls_url, "demo", "demo-secret");
+  if (client == NULL) return;
+  CHECK_EQ(sms_client_add_ca_file(client, copy), SMS_OK);
+  write_file(copy, NULL, "not a certificate\n");
+  CHECK_EQ(sms_client_set_timeouts(client, 3000, 4000), SMS_OK);
+  CHECK_EQ(sms_client_send(client, "+86", phone, 1, NULL), 200);
+  unlink(copy);
+  CHECK_EQ(sms_client_set_user_agent(client, "ca-once-test"), SMS_OK);
+  CHECK_EQ(sms_client_send(client, "+86", phone, 2, NULL), 200);
+
+  CHECK_EQ(sms_client_add_ca_file(client, copy), SMS_ERR_INVALID_ARGUMENT);
+  CHECK_LAST_ERROR_HAS("cannot read CA file");
+  write_file(copy, NULL, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+  CHECK_EQ(sms_client_add_ca_file(client, copy), SMS_ERR_INVALID_ARGUMENT);
+  CHECK_LAST_ERROR_HAS("not usable as a CA");
+  CHECK_EQ(sms_client_send(client, "+86", phone, 3, NULL), 200);
+  unlink(copy);
+  sms_client_free(client);
+}
+
 static void tls(void) {
   section("tls: untrusted certificate, then trusted through a CA file");
   const char *tls_url = require_env("SMSCODE_TEST_EMU_TLS");
@@ -333,6 +387,8 @@ static void tls(void) {
   CHECK_EQ(sms_client_add_ca_file(client, cert), SMS_OK);
   CHECK_EQ(sms_client_send(client, "+86", phone, 4, NULL), 200);
   sms_client_free(client);
+
+  ca_file_read_once(tls_url, cert);
 }
 
 void test_faults(void) {
