@@ -50,7 +50,8 @@ def main() -> None:
         headers = [(h["name"], h["value"]) for h in expected["headers"]]
         assert 1 <= len(headers) <= 2
         header_text = ", ".join(
-            "{" + c_string(name) + ", " + c_string(value) + "}" for name, value in headers
+            "{" + c_string(name) + ", " + c_string(value) + "}"
+            for name, value in headers
         )
         strings = [
             case["name"],
