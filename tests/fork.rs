@@ -2,6 +2,9 @@
 //! forks by default on Linux): each process draws its own `random`, the child opens
 //! its own connection instead of writing into the parent's pooled one, and both
 //! sends succeed. Its own test binary, so no other test's threads are running.
+// Sends through the built-in transport: empty without it (`--no-default-features`;
+// tests/prepare.rs covers both builds).
+#![cfg(feature = "transport")]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};

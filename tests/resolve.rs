@@ -1,6 +1,9 @@
 //! Name resolution, with this test binary's own `getaddrinfo` standing in for the
 //! system's (the library's lookups resolve to it): a lookup that hangs must end in
 //! the connect timeout, and an address that just failed must not be reused.
+// Sends through the built-in transport: empty without it (`--no-default-features`;
+// tests/prepare.rs covers both builds).
+#![cfg(feature = "transport")]
 
 use std::ffi::{c_char, c_int};
 use std::io::{BufRead, BufReader, Write};

@@ -1,5 +1,8 @@
 //! Sending over real sockets: against the emulator (started in-process) and, where the
 //! bytes on the wire matter, against a raw TCP listener that records each request.
+// Sends through the built-in transport: empty without it (`--no-default-features`;
+// tests/prepare.rs covers both builds).
+#![cfg(feature = "transport")]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
