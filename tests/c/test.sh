@@ -221,6 +221,14 @@ if nm "$nt_lib_dir/libsmscode.so" | grep -Eiq 'ureq|rustls|ring_core|webpki'; th
 else
   pass
 fi
+# Every export of the default build is there too (the transport's ones refuse).
+exports() { nm -D --defined-only "$1" | awk '{ print $3 }' | sort; }
+if [ "$(exports "$lib_dir/libsmscode.so")" = "$(exports "$nt_lib_dir/libsmscode.so")" ]; then
+  pass
+else
+  fail "the two builds export different functions: $(diff <(exports "$lib_dir/libsmscode.so") \
+    <(exports "$nt_lib_dir/libsmscode.so") | grep '^[<>]' | xargs)"
+fi
 run_test "test_platform" "$build/test_platform"
 # libcurl moves the bytes; the library prepares and reads.
 curl_run() { # NAME WANT_EXIT WANT_LINE_REGEX BASE PHONE SECRET
