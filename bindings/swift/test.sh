@@ -6,7 +6,8 @@
 #   1. swift format lint --strict on the manifest, the sources and the tests;
 #   2. the C library installed into a temporary prefix with scripts/install.sh (the README's
 #      one step), then `swift build --build-tests` and `swift test` against it and the real
-#      emulator, with bogus proxy variables set (nothing may use them);
+#      emulator, every scenario through both transports (the library's and URLSession), with
+#      bogus proxy variables set (only URLSession honours them, and loopback is in no_proxy);
 #   3. a throwaway package in a temporary folder that depends on this repository by path,
 #      imports SMSCode, signs the spec example and sends to an emulator;
 #   4. swiftc type-checks the sources against the XCFramework's Headers layout (iOS).
@@ -71,9 +72,12 @@ echo "PKG_CONFIG_PATH=$PKG_CONFIG_PATH LD_LIBRARY_PATH=$PREFIX/lib"
 step "swift build --build-tests and swift test"
 swift build --build-tests
 mkdir -p "$TMP/pids"
-# Proxy variables pointing nowhere: the library and the harness must ignore them.
+# Proxy variables pointing nowhere: the library and the harness must ignore them. The
+# URLSession transport honours them by design (FoundationNetworking is libcurl, and the system's
+# proxy is what a platform transport is for), so loopback, where the emulators listen, is in
+# no_proxy; the library ignores that variable too.
 status=0
-SMSCODE_SWIFT_PID_DIR="$TMP/pids" \
+SMSCODE_SWIFT_PID_DIR="$TMP/pids" no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost \
     http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 all_proxy=http://127.0.0.1:9 \
     HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9 \
     swift test --skip-build --xunit-output "$TMP/xunit.xml" || status=$?

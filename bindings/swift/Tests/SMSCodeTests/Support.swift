@@ -16,6 +16,16 @@ let repoRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent()  // bindings
     .deletingLastPathComponent()
 
+/// The transports every scenario runs through, with the same expected outcome.
+let transports: [TransportChoice] = [.library, .urlSession]
+
+/// The transports that can trust an extra certificate: FoundationNetworking on Linux cannot.
+#if canImport(Darwin)
+    let transportsWithExtraCertificates: [TransportChoice] = [.library, .urlSession]
+#else
+    let transportsWithExtraCertificates: [TransportChoice] = [.library]
+#endif
+
 /// The emulator's built-in user domain and its secret.
 let demoDomain = "demo"
 let demoSecret = "demo-secret"
@@ -111,11 +121,14 @@ final class Emulator: Sendable {
     /// The endpoint to give a client.
     var endpoint: Endpoint { .url(URL(string: baseURL)!) }
 
-    /// A client of the demo domain with `configuration`.
-    func client(_ configuration: SMSClient.Configuration = .init()) throws -> SMSClient {
+    /// A client of the demo domain with `configuration`, sending through `transport`.
+    func client(
+        _ configuration: SMSClient.Configuration = .init(),
+        transport: TransportChoice = .library
+    ) throws -> SMSClient {
         try SMSClient(
             endpoint: endpoint, userDomain: demoDomain, userDomainSecret: demoSecret,
-            configuration: configuration)
+            configuration: configuration, transport: transport)
     }
 
     /// Arms a fault (hang, close, http500, not_json, huge_body, slow_drip, redirect, delay)
