@@ -182,6 +182,25 @@ import Testing
         #expect(TransportError(URLError(urlCode)).kind.code == code)
     }
 
+    /// The iOS configuration: every export exists, the library's transport answers
+    /// `.unsupported`, and the two-step send works (the rest of the suite sends through it).
+    @Test(.enabled(if: libraryWithoutTransport))
+    func withoutTheLibrarysTransportOnlyThePlatformsSends() async throws {
+        await expectSMSError(.unsupported) {
+            try SMSClient(
+                endpoint: .region(.europe), userDomain: "d", userDomainSecret: "s",
+                transport: .library)
+        }
+        let emulator = try Emulator()
+        let phone = uniquePhone()
+        let result = try await SMSClient(
+            endpoint: emulator.endpoint, userDomain: demoDomain, userDomainSecret: demoSecret,
+            transport: .urlSession
+        ).sendCode(internationalCode: "+86", phone: phone, codeType: .login)
+        #expect(result.code == .sent)
+        #expect(try emulator.codes(phone: phone).count == 1)
+    }
+
     @Test func optionsOfTheLibrarysTransportAreRefusedElsewhere() async {
         await expectSMSError(.unsupported, containing: "proxy") {
             try SMSClient(

@@ -16,14 +16,20 @@ let repoRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent()  // bindings
     .deletingLastPathComponent()
 
+/// True when test.sh runs the suite against the library built without its own transport
+/// (the iOS configuration): only the URLSession transport can send then.
+let libraryWithoutTransport =
+    ProcessInfo.processInfo.environment["SMSCODE_SWIFT_NO_TRANSPORT"] == "1"
+
 /// The transports every scenario runs through, with the same expected outcome.
-let transports: [TransportChoice] = [.library, .urlSession]
+let transports: [TransportChoice] =
+    libraryWithoutTransport ? [.urlSession] : [.library, .urlSession]
 
 /// The transports that can trust an extra certificate: FoundationNetworking on Linux cannot.
 #if canImport(Darwin)
-    let transportsWithExtraCertificates: [TransportChoice] = [.library, .urlSession]
+    let transportsWithExtraCertificates = transports
 #else
-    let transportsWithExtraCertificates: [TransportChoice] = [.library]
+    let transportsWithExtraCertificates = transports.filter(\.isLibrary)
 #endif
 
 /// The emulator's built-in user domain and its secret.
