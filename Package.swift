@@ -48,7 +48,7 @@ let package = Package(
             dependencies: ["SMSCode"],
             path: "bindings/swift/Tests/SMSCodeTests",
             // Read by path in the tests (no resource bundle needed).
-            exclude: ["signature.json"]
+            exclude: ["signature.json", "prepared_request_vectors.json"]
         ),
     ],
     swiftLanguageModes: [.v6]

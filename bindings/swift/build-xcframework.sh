@@ -2,6 +2,9 @@
 # Builds bindings/swift/Frameworks/CSMSCode.xcframework: the static smscode library for iOS
 # devices (aarch64-apple-ios), the iOS simulator (aarch64-apple-ios-sim + x86_64-apple-ios,
 # joined with lipo) and macOS (aarch64 + x86_64), each with the header and a module map.
+# Built without the library's own HTTPS transport (`--no-default-features`: no ureq, rustls,
+# ring or bundled roots): the Swift package sends through URLSession there, its default on
+# Apple platforms, and TransportChoice.library throws SMSError.Code.unsupported.
 # Once it exists, the root Package.swift uses it as a binaryTarget instead of the system
 # library.
 #
@@ -53,7 +56,7 @@ rustup target add "${TARGETS[@]}"
 for target in "${TARGETS[@]}"; do
     # Only the static library: the cdylib is not needed for an XCFramework.
     cargo rustc --manifest-path "$ROOT/Cargo.toml" -p smscode --lib --crate-type staticlib \
-        --profile "$PROFILE" --target "$target"
+        --no-default-features --profile "$PROFILE" --target "$target"
 done
 lib() { echo "$TARGET_DIR/$1/$PROFILE/libsmscode.a"; }
 

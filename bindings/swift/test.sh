@@ -6,7 +6,8 @@
 #   1. swift format lint --strict on the manifest, the sources and the tests;
 #   2. the C library installed into a temporary prefix with scripts/install.sh (the README's
 #      one step), then `swift build --build-tests` and `swift test` against it and the real
-#      emulator, with bogus proxy variables set (nothing may use them);
+#      emulator, every scenario through both transports (the library's and URLSession), with
+#      bogus proxy variables set (only URLSession honours them, and loopback is in no_proxy);
 #   3. a throwaway package in a temporary folder that depends on this repository by path,
 #      imports SMSCode, signs the spec example and sends to an emulator;
 #   4. swiftc type-checks the sources against the XCFramework's Headers layout (iOS).
@@ -68,12 +69,31 @@ export LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export SMSCODE_EMULATOR="$EMULATOR"
 echo "PKG_CONFIG_PATH=$PKG_CONFIG_PATH LD_LIBRARY_PATH=$PREFIX/lib"
 
+# "passed failed" of a Swift Testing xunit file: test cases without and with a <failure> or
+# <error> (a parameterized test is one case; skipped ones are not counted); "0 0" when the
+# file is missing.
+count_results() {
+    [ -f "$1" ] || { echo "0 0"; return; }
+    python3 - "$1" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+
+# A skipped case (a test enabled only in the other run) is neither.
+cases = [c for c in ET.parse(sys.argv[1]).iter("testcase") if c.find("skipped") is None]
+bad = sum(1 for c in cases if c.find("failure") is not None or c.find("error") is not None)
+print(len(cases) - bad, bad)
+EOF
+}
+
 step "swift build --build-tests and swift test"
 swift build --build-tests
 mkdir -p "$TMP/pids"
-# Proxy variables pointing nowhere: the library and the harness must ignore them.
+# Proxy variables pointing nowhere: the library and the harness must ignore them. The
+# URLSession transport honours them by design (FoundationNetworking is libcurl, and the system's
+# proxy is what a platform transport is for), so loopback, where the emulators listen, is in
+# no_proxy; the library ignores that variable too.
 status=0
-SMSCODE_SWIFT_PID_DIR="$TMP/pids" \
+SMSCODE_SWIFT_PID_DIR="$TMP/pids" no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost \
     http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 all_proxy=http://127.0.0.1:9 \
     HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9 \
     swift test --skip-build --xunit-output "$TMP/xunit.xml" || status=$?
@@ -82,21 +102,60 @@ results="$TMP/xunit-swift-testing.xml"
 if [ -f "$results" ]; then
     # "passed failed": test cases without and with a <failure> or <error> (a parameterized
     # test is one case).
-    read -r passed failed < <(python3 - "$results" <<'EOF'
-import sys
-import xml.etree.ElementTree as ET
-
-cases = list(ET.parse(sys.argv[1]).iter("testcase"))
-bad = sum(1 for c in cases if c.find("failure") is not None or c.find("error") is not None)
-print(len(cases) - bad, bad)
-EOF
-    )
+    read -r passed failed < <(count_results "$results")
 fi
 if [ "$status" -ne 0 ] || [ "$passed" -eq 0 ]; then
     failed=$((failed > 0 ? failed : 1))
     echo "swift test failed (exit status $status)" >&2
     summary
     exit 1
+fi
+
+step "the URLSession scenarios against the library built without its transport (the iOS build)"
+# The XCFramework is built with --no-default-features; the same C library on Linux proves the
+# URLSession transport needs nothing else (every transport-parameterized scenario, the
+# two-step tests, and `.library` answering `.unsupported`). The test binary finds libsmscode
+# through its SONAME, so pointing LD_LIBRARY_PATH at that build is enough. (install.sh would
+# also want the static library, which scripts/test-all.sh does not build for this variant.)
+NO_TRANSPORT_LIB="${SMSCODE_NO_TRANSPORT_LIB_DIR:-}"
+if [ -n "$NO_TRANSPORT_LIB" ] && [ -e "$NO_TRANSPORT_LIB/libsmscode.so" ]; then
+    # That build under every file name install.sh gave the default one (the SONAME among them).
+    mkdir -p "$TMP/lib-no-transport"
+    for installed in "$PREFIX"/lib/libsmscode.so*; do
+        cp "$NO_TRANSPORT_LIB/libsmscode.so" "$TMP/lib-no-transport/$(basename "$installed")"
+    done
+    # Every test function taking a `transport:` argument, then the suites without a network.
+    filter=$(python3 - "$HERE"/Tests/SMSCodeTests/*.swift <<'EOF'
+import re
+import sys
+
+names = set()
+for path in sys.argv[1:]:
+    names.update(re.findall(r"func (\w+)\(\s*transport: TransportChoice", open(path).read()))
+print("|".join(sorted(names)))
+EOF
+    )
+    mkdir -p "$TMP/nt"
+    status=0
+    SMSCODE_SWIFT_PID_DIR="$TMP/pids" SMSCODE_SWIFT_NO_TRANSPORT=1 \
+        LD_LIBRARY_PATH="$TMP/lib-no-transport" no_proxy=127.0.0.1,localhost \
+        NO_PROXY=127.0.0.1,localhost http_proxy=http://127.0.0.1:9 \
+        https_proxy=http://127.0.0.1:9 all_proxy=http://127.0.0.1:9 \
+        swift test --skip-build --xunit-output "$TMP/nt/xunit.xml" \
+        --filter "PreparedTests|SignTests|theURLSessionTransportRefusesAnExtraCAOnLinux|$filter" \
+        --skip theEmulatorsCertificateAsAnExtraCAIsTrusted || status=$?
+    read -r more_passed more_failed < <(count_results "$TMP/nt/xunit-swift-testing.xml")
+    passed=$((passed + more_passed))
+    failed=$((failed + more_failed))
+    if [ "$status" -ne 0 ] || [ "$more_passed" -eq 0 ]; then
+        failed=$((failed > 0 ? failed : 1))
+        echo "swift test without the built-in transport failed (exit status $status)" >&2
+        summary
+        exit 1
+    fi
+    echo "$more_passed passed against $NO_TRANSPORT_LIB/libsmscode.so"
+else
+    echo "not run: SMSCODE_NO_TRANSPORT_LIB_DIR (set by scripts/test-all.sh) has no libsmscode.so"
 fi
 
 step "a package that depends on this repository by path"

@@ -11,8 +11,11 @@ is missing. It fails when:
 - a `SMS_CODE_TYPE_*` has no `CodeType` case with its value;
 - a module map's header path does not exist, or the package's module map lacks
   `link "smscode"`.
-It notes, without failing, a header function the binding does not use and a status without
-a named `SMSError.Code` (both still work: unknown statuses pass through).
+- a function of the two-step send (`sms_client_prepare(_with)`, the `sms_request_*`
+  accessors, `sms_client_read_response`), which the URLSession and custom transports
+  need, is not used by the sources;
+- a `SMS_ERR_*` status (such as `SMS_ERR_UNSUPPORTED`) has no named `SMSError.Code`.
+It notes, without failing, any other header function the binding does not use.
 
 It cannot catch what only a compiler can: wrong types, wrong labels, misspelled Swift
 names, concurrency errors. `--self-test` proves each check above can fail.
@@ -36,6 +39,22 @@ SKIP_DIRS = {".build", ".venv", ".swiftpm", "Frameworks"}
 DELIBERATELY_UNUSED = {
     # The send's return value is the same code.
     "sms_response_code": "sms_client_send returns the same code",
+}
+
+
+# The two-step send: every transport but the library's own goes through these.
+REQUIRED = {
+    "sms_client_prepare",
+    "sms_client_prepare_with",
+    "sms_request_free",
+    "sms_request_method",
+    "sms_request_url",
+    "sms_request_header_count",
+    "sms_request_header_name",
+    "sms_request_header_value",
+    "sms_request_body",
+    "sms_request_body_len",
+    "sms_client_read_response",
 }
 
 
@@ -256,13 +275,19 @@ def check(root, extra_module_maps=(), notes=None):
         if named and not re.search(rf"^\s*import\s+{C_MODULE}\s*$", code, flags=re.M):
             problems.append(f"{rel}: names C functions without `import {C_MODULE}`")
 
+    for name in sorted(REQUIRED - set(functions)):
+        problems.append(f"{name} (the two-step send) is not declared in {HEADER}")
     for name in sorted(functions):
-        if name not in used_in_sources and name not in DELIBERATELY_UNUSED:
+        if name in used_in_sources or name in DELIBERATELY_UNUSED:
+            continue
+        if name in REQUIRED:
+            problems.append(f"{name} (the two-step send) is not used by the Swift sources")
+        else:
             notes.append(f"{name} (in {HEADER}) is not used by the Swift binding")
 
     for name in sorted(m for m in macros if m.startswith("SMS_ERR_")):
         if not re.search(rf"\bCode\(rawValue:\s*{name}\)", all_sources):
-            notes.append(f"{name} (in {HEADER}) has no named SMSError.Code")
+            problems.append(f"{name} (in {HEADER}) has no named SMSError.Code")
 
     enum = re.search(r"enum\s+CodeType\b[^{]*\{(.*?)\n\}", all_sources, flags=re.S)
     cases = dict(re.findall(r"\bcase\s+(\w+)\s*=\s*(\d+)", enum.group(1))) if enum else {}
@@ -337,6 +362,21 @@ def self_test():
             "a macro Swift cannot import",
             lambda t: append(t, smscode, "\nlet x = SMS_CLOCK_SKEW_UNKNOWN\n"),
             "SMS_CLOCK_SKEW_UNKNOWN",
+        ),
+        (
+            "a status without a named SMSError.Code",
+            lambda t: edit(
+                t,
+                "Sources/SMSCode/SMSError.swift",
+                "public static let unsupported = Code(rawValue: SMS_ERR_UNSUPPORTED)",
+                "",
+            ),
+            "SMS_ERR_UNSUPPORTED (in include/smscode.h) has no named SMSError.Code",
+        ),
+        (
+            "a two-step send function left unused",
+            lambda t: edit(t, client, "count: sms_request_body_len(request)", "count: 0"),
+            "sms_request_body_len (the two-step send) is not used",
         ),
         (
             "a code type with the wrong value",

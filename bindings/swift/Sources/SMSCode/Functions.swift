@@ -55,6 +55,8 @@ public func sign(
 /// Like ``SMSClient/sendCode(internationalCode:phone:codeType:)``, the blocking C call runs
 /// off Swift's cooperative pool, and cancelling the task throws `CancellationError` at once.
 /// For timeouts, a proxy, extra CA certificates or the server's message, use an ``SMSClient``.
+/// On Apple platforms, where the library is built without its own transport, this sends
+/// through a new client with the default (URLSession) transport instead.
 ///
 /// - Returns: the server's code; ``ServerCode/isSuccess`` when the SMS was sent. Input the
 ///   platform has a code for (5019, 5021, 5023, 5116) is answered locally with that code.
@@ -67,7 +69,14 @@ public func sendCode(
     phone: String,
     codeType: CodeType
 ) async throws -> ServerCode {
-    try await runBlocking {
+    if !TransportChoice.platformDefault.isLibrary {
+        let client = try SMSClient(
+            endpoint: endpoint, userDomain: userDomain, userDomainSecret: userDomainSecret)
+        return try await client.sendCode(
+            internationalCode: internationalCode, phone: phone, codeType: codeType
+        ).code
+    }
+    return try await runBlocking {
         let code = try withCStrings(
             [
                 "endpoint": endpoint.cValue, "userDomain": userDomain,

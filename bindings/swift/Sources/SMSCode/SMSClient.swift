@@ -82,12 +82,24 @@ public final class SMSClient: Sendable, CustomStringConvertible {
     /// The options the client was created with.
     public let configuration: Configuration
 
+    /// The HTTP stack sends go through.
+    public let transport: TransportChoice
+
+    /// The transport that moves prepared requests; nil for the library's own.
+    private let mover: (any Transport)?
+
     /// The C handle. Thread-safe by the C library's contract (see `SmsClient` in smscode.h)
     /// and never changed after `init`; freed in `deinit`, which runs only when no reference,
     /// and so no call on any thread, is left (an async send keeps its client alive).
     private let handle: Handle
 
     /// Creates a client.
+    ///
+    /// `transport` picks the HTTP stack (see ``TransportChoice``): by default URLSession on
+    /// Apple platforms, the library's own elsewhere. ``Configuration/proxy`` needs the
+    /// library's transport (URLSession uses the system's proxy settings; a custom transport
+    /// its own), and so do ``Configuration/additionalTrustedCertificates`` with a custom
+    /// transport: otherwise ``SMSError/Code-swift.struct/unsupported``.
     ///
     /// - Throws: ``SMSError`` with ``SMSError/Code-swift.struct/insecureURL`` for plain
     ///   `http://` to a host that is not loopback, ``SMSError/Code-swift.struct/invalidArgument``
@@ -98,7 +110,8 @@ public final class SMSClient: Sendable, CustomStringConvertible {
         endpoint: Endpoint,
         userDomain: String,
         userDomainSecret: String,
-        configuration: Configuration = Configuration()
+        configuration: Configuration = Configuration(),
+        transport: TransportChoice = .platformDefault
     ) throws {
         var created: OpaquePointer?
         let status = try withCStrings(
@@ -114,8 +127,28 @@ public final class SMSClient: Sendable, CustomStringConvertible {
         }
         // From here the handle is freed by Handle's deinit, also when a setting is refused.
         let handle = Handle(created)
-        try handle.apply(configuration)
+        let isLibrary: Bool
+        switch transport.storage {
+        case .library:
+            isLibrary = true
+            mover = nil
+        case .urlSession:
+            isLibrary = false
+            mover = try URLSessionTransport(
+                additionalTrustedCertificates: configuration.additionalTrustedCertificates)
+        case .custom(let custom):
+            isLibrary = false
+            mover = custom
+            if !configuration.additionalTrustedCertificates.isEmpty {
+                throw unsupported("additionalTrustedCertificates", transport)
+            }
+        }
+        if !isLibrary && configuration.proxy != nil {
+            throw unsupported("proxy", transport)
+        }
+        try handle.apply(configuration, library: isLibrary)
         self.handle = handle
+        self.transport = transport
         self.endpoint = endpoint
         self.userDomain = userDomain
         self.configuration = configuration
@@ -140,11 +173,63 @@ public final class SMSClient: Sendable, CustomStringConvertible {
         phone: String,
         codeType: CodeType
     ) async throws -> SendResult {
-        // The closure holds `self`, so the handle outlives a cancelled task's send.
-        try await runBlocking {
-            try self.handle.send(
-                internationalCode: internationalCode, phone: phone, codeType: codeType)
+        guard let mover else {
+            // The closure holds `self`, so the handle outlives a cancelled task's send.
+            return try await runBlocking {
+                try self.handle.send(
+                    internationalCode: internationalCode, phone: phone, codeType: codeType)
+            }
         }
+        try Task.checkCancellation()
+        let request: HTTPRequest
+        switch try prepare(internationalCode: internationalCode, phone: phone, codeType: codeType)
+        {
+        case .answered(let result):
+            return result
+        case .send(let prepared):
+            request = prepared
+        }
+        let response: HTTPResponse
+        do {
+            response = try await mover.send(request)
+        } catch let error as TransportError {
+            throw SMSError(code: error.kind.code, message: "\(transport) transport: \(error)")
+        } catch let error as URLError {
+            let failure = TransportError(error)
+            throw SMSError(code: failure.kind.code, message: "\(transport) transport: \(failure)")
+        }
+        return try handle.readResponse(response)
+    }
+
+    /// Prepares a send for an HTTP stack of your own: the same checks, resend guard and
+    /// options as ``sendCode(internationalCode:phone:codeType:)``, ending in the signed
+    /// request. A ``Transport`` passed as ``TransportChoice/custom(_:)`` gets these requests;
+    /// call this only to look at one.
+    ///
+    /// `random` and `timestamp` (Unix ms, used as given: the clock offset is not added) fix
+    /// the request for tests and vectors; give both or neither. Never fix `random` in
+    /// production: every request needs a fresh one.
+    ///
+    /// - Returns: ``PreparedSend/send(_:)`` with the request, or ``PreparedSend/answered(_:)``
+    ///   when the library answered locally (5019, 5021, 5023, 5116, the resend guard's 5058).
+    ///   The resend guard counts a prepared request as sent.
+    /// - Throws: ``SMSError`` for a local failure (invalid argument, NUL character).
+    public func prepare(
+        internationalCode: String, phone: String, codeType: CodeType,
+        random: String? = nil, timestamp: Int64? = nil
+    ) throws -> PreparedSend {
+        let fixed: (String, Int64)?
+        switch (random, timestamp) {
+        case (nil, nil): fixed = nil
+        case (let random?, let timestamp?): fixed = (random, timestamp)
+        default:
+            throw SMSError(
+                code: .invalidArgument,
+                message: "prepare: give both random and timestamp, or neither")
+        }
+        return try handle.prepare(
+            internationalCode: internationalCode, phone: phone, codeType: codeType, fixed: fixed,
+            timeouts: (configuration.connectTimeout, configuration.totalTimeout))
     }
 
     /// "SMSClient(endpoint: eu, userDomain: my-domain)": never the secret.
@@ -168,10 +253,16 @@ private final class Handle: @unchecked Sendable {
         sms_client_free(pointer)
     }
 
-    /// Hands every option to the library, which checks it.
-    func apply(_ configuration: SMSClient.Configuration) throws {
+    /// Hands every option to the library, which checks it. The timeouts, proxy and CA files
+    /// belong to the library's transport (a build without it refuses them): for another
+    /// transport the timeouts are only checked here.
+    func apply(_ configuration: SMSClient.Configuration, library: Bool) throws {
         let connect = try milliseconds(configuration.connectTimeout, "connectTimeout")
         let total = try milliseconds(configuration.totalTimeout, "totalTimeout")
+        guard library else {
+            try applyCommon(configuration)
+            return
+        }
         try check(sms_client_set_timeouts(pointer, connect, total))
         if let proxy = configuration.proxy {
             try check(
@@ -185,6 +276,11 @@ private final class Handle: @unchecked Sendable {
                     sms_client_add_ca_file(pointer, $0[0])
                 })
         }
+        try applyCommon(configuration)
+    }
+
+    /// The options of every transport.
+    private func applyCommon(_ configuration: SMSClient.Configuration) throws {
         if let userAgent = configuration.userAgent {
             try check(
                 withCStrings(["userAgent": userAgent]) {
@@ -228,6 +324,80 @@ private final class Handle: @unchecked Sendable {
         return SendResult(code: code, response: response)
     }
 
+    /// `sms_client_prepare(_with)`: the request, or the library's local answer.
+    func prepare(
+        internationalCode: String, phone: String, codeType: CodeType, fixed: (String, Int64)?,
+        timeouts: (Duration, Duration)
+    ) throws -> PreparedSend {
+        var request: OpaquePointer?
+        let code = try withCStrings(
+            [
+                "internationalCode": internationalCode, "phone": phone,
+                "random": fixed?.0 ?? "",
+            ]
+        ) { args in
+            if let fixed {
+                sms_client_prepare_with(
+                    pointer, args[0], args[1], codeType.rawValue, args[2], fixed.1, &request)
+            } else {
+                sms_client_prepare(pointer, args[0], args[1], codeType.rawValue, &request)
+            }
+        }
+        guard code >= 0 else {
+            throw SMSError.last(status: code)
+        }
+        guard let request else {
+            // A local answer: nothing was sent.
+            return .answered(
+                SendResult(
+                    code: ServerCode(rawValue: code), msg: nil, extMsg: nil, httpStatus: 0,
+                    clockSkew: nil))
+        }
+        defer { sms_request_free(request) }
+        var headers: [HTTPHeader] = []
+        for index in 0..<sms_request_header_count(request) {
+            headers.append(
+                HTTPHeader(
+                    name: String(cString: sms_request_header_name(request, index)),
+                    value: String(cString: sms_request_header_value(request, index))))
+        }
+        let url = String(cString: sms_request_url(request))
+        guard let parsed = URL(string: url) else {
+            throw SMSError(
+                code: .internal, message: "prepare: the library's URL \(url) does not parse")
+        }
+        return .send(
+            HTTPRequest(
+                method: String(cString: sms_request_method(request)), url: parsed,
+                headers: headers,
+                body: Data(bytes: sms_request_body(request), count: sms_request_body_len(request)),
+                connectTimeout: timeouts.0, totalTimeout: timeouts.1))
+    }
+
+    /// `sms_client_read_response`: the answer, mapped as the library's own transport does.
+    func readResponse(_ answer: HTTPResponse) throws -> SendResult {
+        guard let status = Int32(exactly: answer.status) else {
+            throw SMSError(code: .invalidArgument, message: "HTTP status \(answer.status)")
+        }
+        var response: OpaquePointer?
+        let code = try answer.body.withUnsafeBytes { body in
+            let bytes = body.bindMemory(to: UInt8.self)
+            guard let date = answer.date else {
+                return sms_client_read_response(
+                    pointer, status, nil, bytes.baseAddress, bytes.count, &response)
+            }
+            return try withCStrings(["date": date]) {
+                sms_client_read_response(
+                    pointer, status, $0[0], bytes.baseAddress, bytes.count, &response)
+            }
+        }
+        guard code >= 0, let response else {
+            throw SMSError.last(status: code)
+        }
+        defer { sms_response_free(response) }
+        return SendResult(code: code, response: response)
+    }
+
     private func check(_ status: Int32) throws {
         guard status == SMS_OK else {
             throw SMSError.last(status: status)
@@ -255,8 +425,22 @@ private func milliseconds(_ duration: Duration, _ name: String) throws -> UInt32
     return UInt32(millis)
 }
 
+private func unsupported(_ option: String, _ transport: TransportChoice) -> SMSError {
+    SMSError(
+        code: .unsupported,
+        message: "configuration: \(option) needs the library's transport, not \(transport)")
+}
+
 private func outOfRange(_ name: String, _ duration: Duration) -> SMSError {
     SMSError(
         code: .invalidArgument,
         message: "configuration: \(name) \(duration) is out of range")
+}
+
+/// What ``SMSClient/prepare(internationalCode:phone:codeType:random:timestamp:)`` gives.
+public enum PreparedSend: Hashable, Sendable {
+    /// The signed request, to send once.
+    case send(HTTPRequest)
+    /// The library answered locally (nothing to send), as a send would have.
+    case answered(SendResult)
 }

@@ -55,6 +55,10 @@ public struct SMSError: Error, Hashable, Sendable, CustomStringConvertible, Loca
         public static let badResponse = Code(rawValue: SMS_ERR_BAD_RESPONSE)
         /// Plain `http://` to a host that is not loopback (`SMS_ERR_INSECURE_URL`).
         public static let insecureURL = Code(rawValue: SMS_ERR_INSECURE_URL)
+        /// The feature is not available: the library was built without its own transport
+        /// (the XCFramework), or an option needs the library's transport
+        /// (`SMS_ERR_UNSUPPORTED`).
+        public static let unsupported = Code(rawValue: SMS_ERR_UNSUPPORTED)
         /// A bug inside the library was caught at its boundary (`SMS_ERR_INTERNAL`).
         public static let `internal` = Code(rawValue: SMS_ERR_INTERNAL)
     }

@@ -18,9 +18,10 @@ import Testing
         _ fault: String,
         _ configuration: SMSClient.Configuration = .init(),
         within bound: Double = 15,
+        transport: TransportChoice,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> SMSError {
-        let client = try emulator.client(configuration)
+        let client = try emulator.client(configuration, transport: transport)
         try emulator.armFault(fault)
         let start = ContinuousClock.now
         do {
@@ -34,59 +35,72 @@ import Testing
         }
     }
 
-    @Test func hangTimesOut() async throws {
+    @Test(arguments: transports) func hangTimesOut(transport: TransportChoice) async throws {
         let error = try await failure(
-            "hang", .init(connectTimeout: .milliseconds(500), totalTimeout: .seconds(1)))
+            "hang", .init(connectTimeout: .milliseconds(500), totalTimeout: .seconds(1)),
+            transport: transport)
         #expect(error.code == .timeout, "\(error)")
     }
 
-    @Test func closeIsANetworkError() async throws {
-        let error = try await failure("close")
+    @Test(arguments: transports) func closeIsANetworkError(transport: TransportChoice) async throws
+    {
+        let error = try await failure("close", transport: transport)
         #expect(error.code == .network, "\(error)")
     }
 
-    @Test func http500IsAnHTTPStatusError() async throws {
-        let error = try await failure("http500")
+    @Test(arguments: transports) func http500IsAnHTTPStatusError(transport: TransportChoice)
+        async throws
+    {
+        let error = try await failure("http500", transport: transport)
         #expect(error.code == .httpStatus, "\(error)")
         #expect(error.message.contains("500"), "\(error)")
     }
 
-    @Test func notJSONIsABadResponse() async throws {
-        let error = try await failure("not_json")
+    @Test(arguments: transports) func notJSONIsABadResponse(transport: TransportChoice) async throws
+    {
+        let error = try await failure("not_json", transport: transport)
         #expect(error.code == .badResponse, "\(error)")
     }
 
-    @Test func aHugeBodyIsABadResponse() async throws {
-        let error = try await failure("huge_body")
+    @Test(arguments: transports) func aHugeBodyIsABadResponse(transport: TransportChoice)
+        async throws
+    {
+        let error = try await failure("huge_body", transport: transport)
         #expect(error.code == .badResponse, "\(error)")
     }
 
-    @Test func aSlowDripTimesOut() async throws {
+    @Test(arguments: transports) func aSlowDripTimesOut(transport: TransportChoice) async throws {
         // 47 bytes at one a second take 46 s; the total timeout ends it after 2.
         let error = try await failure(
-            "slow_drip", .init(totalTimeout: .seconds(2)), within: 20)
+            "slow_drip", .init(totalTimeout: .seconds(2)), within: 20, transport: transport)
         #expect(error.code == .timeout, "\(error)")
     }
 
-    @Test func aRedirectIsNotFollowed() async throws {
-        let error = try await failure("redirect")
+    @Test(arguments: transports) func aRedirectIsNotFollowed(transport: TransportChoice)
+        async throws
+    {
+        let error = try await failure("redirect", transport: transport)
         #expect(error.code == .httpStatus, "\(error)")
         #expect(error.message.contains("302"), "\(error)")
     }
 
-    @Test func aRefusedConnectionIsANetworkError() async throws {
+    @Test(arguments: transports) func aRefusedConnectionIsANetworkError(transport: TransportChoice)
+        async throws
+    {
         // Port 1 on loopback: nothing listens there.
         let client = try SMSClient(
             endpoint: .url(URL(string: "http://127.0.0.1:1")!), userDomain: demoDomain,
-            userDomainSecret: demoSecret)
+            userDomainSecret: demoSecret, transport: transport)
         await expectSMSError(.network) {
             try await client.sendCode(
                 internationalCode: "+86", phone: "13800138000", codeType: .login)
         }
     }
 
-    @Test func theClientWorksAfterAFault() async throws {
-        let client = try emulator.client()
+    @Test(arguments: transports) func theClientWorksAfterAFault(transport: TransportChoice)
+        async throws
+    {
+        let client = try emulator.client(transport: transport)
         try emulator.armFault("close")
         await expectSMSError(.network) {
             try await client.sendCode(
@@ -106,31 +120,49 @@ import Testing
         emulator = try Emulator(tls: true)
     }
 
-    @Test func theEmulatorsCertificateAsAnExtraCAIsTrusted() async throws {
+    @Test(arguments: transportsWithExtraCertificates)
+    func theEmulatorsCertificateAsAnExtraCAIsTrusted(transport: TransportChoice) async throws {
         #expect(emulator.baseURL.hasPrefix("https://"))
         let certificate = try #require(emulator.certificate)
-        let client = try emulator.client(.init(additionalTrustedCertificates: [certificate]))
+        let client = try emulator.client(
+            .init(additionalTrustedCertificates: [certificate]), transport: transport)
         let result = try await client.sendCode(
             internationalCode: "+86", phone: uniquePhone(), codeType: .registration)
         #expect(result.code == .sent)
         #expect(result.httpStatus == 200)
     }
 
-    @Test func withoutTheCertificateItIsATLSError() async throws {
-        let client = try emulator.client()
+    @Test(arguments: transports) func withoutTheCertificateItIsATLSError(transport: TransportChoice)
+        async throws
+    {
+        let client = try emulator.client(transport: transport)
         await expectSMSError(.tls) {
             try await client.sendCode(
                 internationalCode: "+86", phone: uniquePhone(), codeType: .registration)
         }
     }
 
-    @Test func aFileWithoutCertificatesIsRefused() async throws {
+    #if !canImport(Darwin)
+        /// FoundationNetworking cannot add a trusted certificate: the URLSession transport
+        /// refuses one, with `.unsupported`, instead of ignoring it.
+        @Test func theURLSessionTransportRefusesAnExtraCAOnLinux() async throws {
+            let certificate = try #require(emulator.certificate)
+            await expectSMSError(.unsupported, containing: "additionalTrustedCertificates") {
+                try emulator.client(
+                    .init(additionalTrustedCertificates: [certificate]), transport: .urlSession)
+            }
+        }
+    #endif
+
+    @Test(arguments: transports) func aFileWithoutCertificatesIsRefused(transport: TransportChoice)
+        async throws
+    {
         let file = FileManager.default.temporaryDirectory
             .appendingPathComponent("smscode-swift-empty-\(UUID().uuidString).pem")
         try Data("not a certificate\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         await expectSMSError(.invalidArgument) {
-            try emulator.client(.init(additionalTrustedCertificates: [file]))
+            try emulator.client(.init(additionalTrustedCertificates: [file]), transport: transport)
         }
     }
 }

@@ -10,8 +10,10 @@ import Testing
         emulator = try Emulator()
     }
 
-    @Test func aRealSendDeliversTheCode() async throws {
-        let client = try emulator.client()
+    @Test(arguments: transports) func aRealSendDeliversTheCode(transport: TransportChoice)
+        async throws
+    {
+        let client = try emulator.client(transport: transport)
         let phone = uniquePhone()
         let result = try await client.sendCode(
             internationalCode: "+86", phone: phone, codeType: .registration)
@@ -41,8 +43,10 @@ import Testing
         #expect(try emulator.codes(phone: phone).map(\.codeType) == [2])
     }
 
-    @Test func theServersFrequencyLimitIs5058() async throws {
-        let client = try emulator.client()
+    @Test(arguments: transports) func theServersFrequencyLimitIs5058(transport: TransportChoice)
+        async throws
+    {
+        let client = try emulator.client(transport: transport)
         let phone = uniquePhone()
         let first = try await client.sendCode(
             internationalCode: "+86", phone: phone, codeType: .login)
@@ -56,8 +60,10 @@ import Testing
         #expect(try emulator.codes(phone: phone).count == 1)
     }
 
-    @Test func theResendGuardAnswers5058Locally() async throws {
-        let client = try emulator.client(.init(resendGuard: .seconds(30)))
+    @Test(arguments: transports) func theResendGuardAnswers5058Locally(transport: TransportChoice)
+        async throws
+    {
+        let client = try emulator.client(.init(resendGuard: .seconds(30)), transport: transport)
         let phone = uniquePhone()
         let first = try await client.sendCode(
             internationalCode: "+86", phone: phone, codeType: .login)
@@ -70,59 +76,72 @@ import Testing
         #expect(try emulator.codes(phone: phone).count == 1)
     }
 
-    @Test func serverBusinessCodesPassThrough() async throws {
+    @Test(arguments: transports) func serverBusinessCodesPassThrough(transport: TransportChoice)
+        async throws
+    {
         let wrongSecret = try SMSClient(
-            endpoint: emulator.endpoint, userDomain: demoDomain, userDomainSecret: "wrong")
+            endpoint: emulator.endpoint, userDomain: demoDomain, userDomainSecret: "wrong",
+            transport: transport)
         let phone = uniquePhone()
         let failed = try await wrongSecret.sendCode(
             internationalCode: "+86", phone: phone, codeType: .login)
         #expect(failed.code == .signatureVerificationFailed)
         #expect(failed.httpStatus == 200)
         let unknownDomain = try SMSClient(
-            endpoint: emulator.endpoint, userDomain: "nobody", userDomainSecret: "s")
+            endpoint: emulator.endpoint, userDomain: "nobody", userDomainSecret: "s",
+            transport: transport)
         let notSet = try await unknownDomain.sendCode(
             internationalCode: "+86", phone: phone, codeType: .login)
         #expect(notSet.code == .userDomainNotSet)
         #expect(try emulator.codes(phone: phone).isEmpty)
     }
 
-    @Test func enterpriseIDsAreSent() async throws {
+    @Test(arguments: transports) func enterpriseIDsAreSent(transport: TransportChoice) async throws
+    {
         let allowed = try emulator.client(
-            .init(enterpriseSignatureID: "sig-ok", enterpriseTemplateID: "tpl-ok"))
+            .init(enterpriseSignatureID: "sig-ok", enterpriseTemplateID: "tpl-ok"),
+            transport: transport)
         let sent = try await allowed.sendCode(
             internationalCode: "+86", phone: uniquePhone(), codeType: .login)
         #expect(sent.code == .sent)
         let unknown = try emulator.client(
-            .init(enterpriseSignatureID: "sig-nope", enterpriseTemplateID: "tpl-ok"))
+            .init(enterpriseSignatureID: "sig-nope", enterpriseTemplateID: "tpl-ok"),
+            transport: transport)
         let missing = try await unknown.sendCode(
             internationalCode: "+86", phone: uniquePhone(), codeType: .login)
         #expect(missing.code == .signatureMissing)
     }
 
-    @Test func aWrongClockIsFixedFromTheSkew() async throws {
+    @Test(arguments: transports) func aWrongClockIsFixedFromTheSkew(transport: TransportChoice)
+        async throws
+    {
         let phone = uniquePhone()
-        let late = try emulator.client(.init(clockOffset: .seconds(-3600)))
+        let late = try emulator.client(.init(clockOffset: .seconds(-3600)), transport: transport)
         let refused = try await late.sendCode(
             internationalCode: "+86", phone: phone, codeType: .login)
         #expect(refused.code == .timestampIncorrect)
         let skew = try #require(refused.clockSkew)
         #expect(abs(wholeSeconds(skew) - 3600) <= 5, "\(skew)")
-        let fixed = try emulator.client(.init(clockOffset: .seconds(-3600) + skew))
+        let fixed = try emulator.client(
+            .init(clockOffset: .seconds(-3600) + skew), transport: transport)
         let sent = try await fixed.sendCode(
             internationalCode: "+86", phone: phone, codeType: .login)
         #expect(sent.code == .sent)
     }
 
-    @Test(arguments: [
-        ("+86", "", ServerCode.phoneRequired),
-        ("+86", "12ab", ServerCode.phoneFormatIncorrect),
-        ("+86", "123456789012345678901", ServerCode.phoneFormatIncorrect),
-        ("", "13800138000", ServerCode.internationalCodeRequired),
-    ])
+    @Test(
+        arguments: transports,
+        [
+            ("+86", "", ServerCode.phoneRequired),
+            ("+86", "12ab", ServerCode.phoneFormatIncorrect),
+            ("+86", "123456789012345678901", ServerCode.phoneFormatIncorrect),
+            ("", "13800138000", ServerCode.internationalCodeRequired),
+        ])
     func inputThePlatformHasACodeForIsAnsweredLocally(
-        internationalCode: String, phone: String, expected: ServerCode
+        transport: TransportChoice, input: (String, String, ServerCode)
     ) async throws {
-        let client = try emulator.client()
+        let (internationalCode, phone, expected) = input
+        let client = try emulator.client(transport: transport)
         let result = try await client.sendCode(
             internationalCode: internationalCode, phone: phone, codeType: .login)
         #expect(result.code == expected)
@@ -130,17 +149,22 @@ import Testing
         #expect(try emulator.codes().isEmpty)
     }
 
-    @Test func anEmptyUserDomainIsAnsweredLocally() async throws {
+    @Test(arguments: transports) func anEmptyUserDomainIsAnsweredLocally(transport: TransportChoice)
+        async throws
+    {
         let client = try SMSClient(
-            endpoint: emulator.endpoint, userDomain: "", userDomainSecret: "s")
+            endpoint: emulator.endpoint, userDomain: "", userDomainSecret: "s", transport: transport
+        )
         let result = try await client.sendCode(
             internationalCode: "+86", phone: uniquePhone(), codeType: .login)
         #expect(result.code == .userDomainRequired)
         #expect(result.isAnsweredLocally)
     }
 
-    @Test func badSendArgumentsAreInvalidArgument() async throws {
-        let client = try emulator.client()
+    @Test(arguments: transports) func badSendArgumentsAreInvalidArgument(transport: TransportChoice)
+        async throws
+    {
+        let client = try emulator.client(transport: transport)
         await expectSMSError(.invalidArgument, containing: "international") {
             try await client.sendCode(
                 internationalCode: "+86x", phone: "1380013800", codeType: .login)
@@ -149,7 +173,8 @@ import Testing
             try await client.sendCode(internationalCode: "+86", phone: "138\0", codeType: .login)
         }
         let noSecret = try SMSClient(
-            endpoint: emulator.endpoint, userDomain: demoDomain, userDomainSecret: "")
+            endpoint: emulator.endpoint, userDomain: demoDomain, userDomainSecret: "",
+            transport: transport)
         await expectSMSError(.invalidArgument, containing: "secret") {
             try await noSecret.sendCode(
                 internationalCode: "+86", phone: "13800138000", codeType: .login)
@@ -208,10 +233,11 @@ import Testing
         }
     }
 
-    @Test func secretsNeverShow() async throws {
+    @Test(arguments: transports) func secretsNeverShow(transport: TransportChoice) async throws {
         let secret = "s3cr3t-never-printed"
         let client = try SMSClient(
-            endpoint: emulator.endpoint, userDomain: demoDomain, userDomainSecret: secret)
+            endpoint: emulator.endpoint, userDomain: demoDomain, userDomainSecret: secret,
+            transport: transport)
         let result = try await client.sendCode(
             internationalCode: "+86", phone: uniquePhone(), codeType: .login)
         var dumped = ""

@@ -109,7 +109,7 @@ import Testing
             (.bufferTooSmall, SMS_ERR_BUFFER_TOO_SMALL), (.network, SMS_ERR_NETWORK),
             (.timeout, SMS_ERR_TIMEOUT), (.tls, SMS_ERR_TLS), (.httpStatus, SMS_ERR_HTTP_STATUS),
             (.badResponse, SMS_ERR_BAD_RESPONSE), (.insecureURL, SMS_ERR_INSECURE_URL),
-            (.internal, SMS_ERR_INTERNAL),
+            (.unsupported, SMS_ERR_UNSUPPORTED), (.internal, SMS_ERR_INTERNAL),
         ]
         for (code, status) in codes {
             #expect(code.rawValue == status)

@@ -16,6 +16,22 @@ let repoRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent()  // bindings
     .deletingLastPathComponent()
 
+/// True when test.sh runs the suite against the library built without its own transport
+/// (the iOS configuration): only the URLSession transport can send then.
+let libraryWithoutTransport =
+    ProcessInfo.processInfo.environment["SMSCODE_SWIFT_NO_TRANSPORT"] == "1"
+
+/// The transports every scenario runs through, with the same expected outcome.
+let transports: [TransportChoice] =
+    libraryWithoutTransport ? [.urlSession] : [.library, .urlSession]
+
+/// The transports that can trust an extra certificate: FoundationNetworking on Linux cannot.
+#if canImport(Darwin)
+    let transportsWithExtraCertificates = transports
+#else
+    let transportsWithExtraCertificates = transports.filter(\.isLibrary)
+#endif
+
 /// The emulator's built-in user domain and its secret.
 let demoDomain = "demo"
 let demoSecret = "demo-secret"
@@ -111,11 +127,14 @@ final class Emulator: Sendable {
     /// The endpoint to give a client.
     var endpoint: Endpoint { .url(URL(string: baseURL)!) }
 
-    /// A client of the demo domain with `configuration`.
-    func client(_ configuration: SMSClient.Configuration = .init()) throws -> SMSClient {
+    /// A client of the demo domain with `configuration`, sending through `transport`.
+    func client(
+        _ configuration: SMSClient.Configuration = .init(),
+        transport: TransportChoice = .library
+    ) throws -> SMSClient {
         try SMSClient(
             endpoint: endpoint, userDomain: demoDomain, userDomainSecret: demoSecret,
-            configuration: configuration)
+            configuration: configuration, transport: transport)
     }
 
     /// Arms a fault (hang, close, http500, not_json, huge_body, slow_drip, redirect, delay)
