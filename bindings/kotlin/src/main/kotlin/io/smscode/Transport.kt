@@ -40,14 +40,23 @@ public fun interface Transport {
                 }
         }
 
+        /** System property choosing [default]: `platform` or `library` (unset: by platform). */
+        public const val PROPERTY: String = "smscode.transport"
+
         /**
          * The transport a client gets when none is given: [HttpUrlConnectionTransport] on
          * Android (it honours Network Security Config, user and MDM certificates, the
          * system proxy and VPN; the Android module's library has no transport of its own),
-         * [LibraryTransport] elsewhere.
+         * [LibraryTransport] elsewhere. `-Dsmscode.transport=platform` (or `library`)
+         * chooses, e.g. for a JVM app on a library built without its transport.
          */
         @JvmStatic
-        public fun default(): Transport = if (isAndroid) HttpUrlConnectionTransport() else LibraryTransport
+        public fun default(): Transport =
+            when (System.getProperty(PROPERTY)) {
+                "platform" -> HttpUrlConnectionTransport()
+                "library" -> LibraryTransport
+                else -> if (isAndroid) HttpUrlConnectionTransport() else LibraryTransport
+            }
     }
 }
 

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import java.io.File
 
-/** The shared prepared-request vectors through `sms_client_prepare_with`. */
+/**
+ * The shared prepared-request vectors through `sms_client_prepare_with` (with either
+ * library build: also run against the one without the built-in transport).
+ */
 class PreparedRequestTest {
     private val vectors = JSONObject(File("../../tests/data/prepared_request_vectors.json").readText())
 
@@ -26,7 +29,7 @@ class PreparedRequestTest {
                 options.getString("baseUrl"),
                 options.getString("userDomain"),
                 options.getString("userDomainSecret"),
-                LibraryTransport,
+                HttpUrlConnectionTransport(),
             ).use { client ->
                 client
                     .setUserAgent(options.getString("userAgent"))
@@ -66,7 +69,7 @@ class PreparedRequestTest {
 
     @Test
     fun `a request carries the client's timeouts`() {
-        SmsClient("eu", "demo", "secret", LibraryTransport).use { client ->
+        SmsClient("eu", "demo", "secret", HttpUrlConnectionTransport()).use { client ->
             val defaults = checkNotNull(client.prepareWith("+86", "13800138000", 1, "0123456789abcdef", 1))
             assertEquals(SmsClient.DEFAULT_CONNECT_TIMEOUT_MS, defaults.connectTimeoutMs)
             assertEquals(SmsClient.DEFAULT_TOTAL_TIMEOUT_MS, defaults.totalTimeoutMs)
@@ -79,7 +82,7 @@ class PreparedRequestTest {
 
     @Test
     fun `local answers and bad inputs prepare nothing`() {
-        SmsClient("eu", "demo", "secret", LibraryTransport).use { client ->
+        SmsClient("eu", "demo", "secret", HttpUrlConnectionTransport()).use { client ->
             assertNull(client.prepareWith("+86", "", 1, "0123456789abcdef", 1))
             assertThrows<SmsException.InvalidArgument> { client.prepareWith("+86", "13800138000", 1, "short", 1) }
             assertThrows<SmsException.InvalidArgument> { client.prepareWith("+86", "13800138000", 1, "0123456789abcdef", -1) }
