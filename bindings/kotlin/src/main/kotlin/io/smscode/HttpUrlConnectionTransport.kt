@@ -5,11 +5,13 @@ import java.io.IOException
 import java.io.InputStream
 import java.net.HttpURLConnection
 import java.net.Proxy
-import java.net.SocketTimeoutException
 import java.net.URL
+import java.util.concurrent.ExecutionException
+import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
-import java.util.concurrent.ScheduledExecutorService
+import java.util.concurrent.Future
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.TimeoutException
 import javax.net.ssl.HttpsURLConnection
 import javax.net.ssl.SSLSocketFactory
 import kotlin.concurrent.thread
@@ -23,10 +25,10 @@ import kotlin.concurrent.thread
  * One POST, never retried: fixed-length streaming mode makes the JDK send the body once
  * and turns off its silent retry of a request whose connection was closed (the JDK's
  * `sun.net.http.retryPost` only applies to buffered bodies), and redirects are not
- * followed. The connect timeout is the client's. The total timeout is the read timeout
- * (which HttpURLConnection applies per read), checked again after each read of the body,
- * and the connection is closed at the deadline; so a server trickling bytes is cut off
- * at about the total timeout.
+ * followed. The connect timeout is the client's. The exchange runs on a daemon worker
+ * thread and the caller waits at most the total timeout, then closes the connection:
+ * HttpURLConnection's read timeout alone is per read, so a server trickling bytes could
+ * stretch it.
  *
  * @param sslSocketFactory trust and TLS settings for `https://` on the JVM, e.g. a factory
  *   whose trust store holds an extra CA (see the README); null uses the platform's default.
@@ -39,15 +41,36 @@ public class HttpUrlConnectionTransport
         private val proxy: Proxy? = null,
     ) : Transport {
         override fun execute(request: HttpRequest): HttpResponse {
-            val deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.totalTimeoutMs)
             val url = URL(request.url)
             val connection = (if (proxy != null) url.openConnection(proxy) else url.openConnection()) as HttpURLConnection
-            // disconnect() may wait for a read in progress: on its own thread, so one stuck
-            // connection never delays another's timeout.
-            val watchdog =
-                watchdogs.schedule({
-                    thread(isDaemon = true, name = "smscode-timeout") { connection.disconnect() }
-                }, request.totalTimeoutMs, TimeUnit.MILLISECONDS)
+            // The exchange runs on a worker and this thread waits at most the total
+            // timeout: HttpURLConnection's own timeouts are per read, and a read it is
+            // blocked in cannot always be cut short from outside.
+            val exchange = workers.submit<HttpResponse> { exchange(connection, request) }
+            try {
+                return exchange.get(request.totalTimeoutMs, TimeUnit.MILLISECONDS)
+            } catch (e: TimeoutException) {
+                abandon(exchange, connection)
+                throw TransportException(TransportException.Kind.TIMEOUT, "no complete answer within ${request.totalTimeoutMs} ms", e)
+            } catch (e: InterruptedException) {
+                abandon(exchange, connection)
+                Thread.currentThread().interrupt()
+                throw TransportException(TransportException.Kind.NETWORK, "interrupted while waiting for the answer", e)
+            } catch (e: ExecutionException) {
+                when (val cause = e.cause) {
+                    is IOException -> throw TransportException.of(cause)
+                    is RuntimeException -> throw cause
+                    is Error -> throw cause
+                    else -> throw TransportException(TransportException.Kind.NETWORK, "the exchange failed: $cause", cause)
+                }
+            }
+        }
+
+        /** One POST, on a worker thread. */
+        private fun exchange(
+            connection: HttpURLConnection,
+            request: HttpRequest,
+        ): HttpResponse {
             var complete = false
             var stream: InputStream? = null
             try {
@@ -68,17 +91,10 @@ public class HttpUrlConnectionTransport
                 val date = connection.getHeaderField("Date")
                 // A 4xx/5xx body comes from the error stream (null when there is none).
                 stream = if (status >= 400) connection.errorStream else connection.inputStream
-                val read = stream?.let { readCapped(it, deadline) } ?: ReadBody(ByteArray(0), complete = true)
+                val read = stream?.let(::readCapped) ?: ReadBody(ByteArray(0), complete = true)
                 complete = read.complete
                 return HttpResponse(status, date, read.bytes)
-            } catch (e: IOException) {
-                // The watchdog closed the connection: whatever the JDK reports, it is the timeout.
-                if (System.nanoTime() - deadline >= 0) {
-                    throw TransportException(TransportException.Kind.TIMEOUT, "timed out after ${request.totalTimeoutMs} ms", e)
-                }
-                throw TransportException.of(e)
             } finally {
-                watchdog.cancel(false)
                 // A body read to its end leaves the connection to the JDK's keep-alive
                 // pool; a cut-off or failed one is closed first, so nothing drains the rest.
                 if (!complete) connection.disconnect()
@@ -98,28 +114,31 @@ public class HttpUrlConnectionTransport
         )
 
         private companion object {
-            /** One daemon thread that closes connections whose total timeout expired. */
-            val watchdogs: ScheduledExecutorService by lazy {
-                Executors.newSingleThreadScheduledExecutor { task ->
-                    Thread(task, "smscode-timeouts").apply { isDaemon = true }
-                }
+            /** Daemon workers for the exchanges, reused from one send to the next. */
+            val workers: ExecutorService by lazy {
+                Executors.newCachedThreadPool { task -> Thread(task, "smscode-http").apply { isDaemon = true } }
+            }
+
+            /** Gives up on an exchange past its deadline: its connection is closed off this thread. */
+            fun abandon(
+                exchange: Future<HttpResponse>,
+                connection: HttpURLConnection,
+            ) {
+                exchange.cancel(true)
+                // disconnect() may wait for the worker's read to return.
+                thread(isDaemon = true, name = "smscode-disconnect") { connection.disconnect() }
             }
 
             fun millis(value: Long): Int = value.coerceIn(1, Int.MAX_VALUE.toLong()).toInt()
 
             /** At most [HttpRequest.MAX_BODY_BYTES]: the library refuses anything longer. */
-            fun readCapped(
-                stream: InputStream,
-                deadline: Long,
-            ): ReadBody {
+            fun readCapped(stream: InputStream): ReadBody {
                 val out = ByteArrayOutputStream()
                 val buffer = ByteArray(8192)
                 while (out.size() < HttpRequest.MAX_BODY_BYTES) {
                     val n = stream.read(buffer, 0, minOf(buffer.size, HttpRequest.MAX_BODY_BYTES - out.size()))
                     if (n < 0) return ReadBody(out.toByteArray(), complete = true)
                     out.write(buffer, 0, n)
-                    // A body that keeps trickling in ends at the total timeout too.
-                    if (System.nanoTime() - deadline >= 0) throw SocketTimeoutException("the body did not arrive in time")
                 }
                 return ReadBody(out.toByteArray(), complete = false)
             }
