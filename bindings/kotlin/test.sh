@@ -8,6 +8,8 @@
 #   SMSCODE_LIB_DIR        directory holding libsmscode.so   (default <repo>/target/release)
 #   SMSCODE_EMULATOR       the emulator binary               (default <repo>/target/release/smscode-emulator)
 #   SMSCODE_PANIC_LIB_DIR  a build with --features test-panic (default <repo>/target/test-panic/release)
+#   SMSCODE_NO_TRANSPORT_LIB_DIR  a build with --no-default-features, as Android ships it
+#                          (default <repo>/target/no-transport/release)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,6 +17,7 @@ repo=$(cd "$here/../.." && pwd)
 lib_dir=${SMSCODE_LIB_DIR:-$repo/target/release}
 emulator=${SMSCODE_EMULATOR:-$repo/target/release/smscode-emulator}
 panic_dir=${SMSCODE_PANIC_LIB_DIR:-$repo/target/test-panic/release}
+no_transport_dir=${SMSCODE_NO_TRANSPORT_LIB_DIR:-$repo/target/no-transport/release}
 case "$(uname -s)" in
   Darwin) lib_file=libsmscode.dylib ;;
   *) lib_file=libsmscode.so ;;
@@ -40,7 +43,11 @@ if [ -z "${SMSCODE_PANIC_LIB_DIR:-}" ]; then
   # Its own target dir, so it never replaces the shipped library; a no-op when fresh.
   cargo build --release -q -p smscode --features test-panic --target-dir "$repo/target/test-panic"
 fi
-for file in "$lib_dir/$lib_file" "$emulator" "$panic_dir/$lib_file"; do
+if [ -z "${SMSCODE_NO_TRANSPORT_LIB_DIR:-}" ]; then
+  # Its own target dir too; a no-op when fresh.
+  cargo build --release -q -p smscode --lib --no-default-features --target-dir "$repo/target/no-transport"
+fi
+for file in "$lib_dir/$lib_file" "$emulator" "$panic_dir/$lib_file" "$no_transport_dir/$lib_file"; do
   [ -e "$file" ] || { echo "kotlin: missing $file" >&2; exit 1; }
 done
 
@@ -59,7 +66,7 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 # Old reports would be counted below.
-rm -rf "$here/target/surefire-reports" "$here/target/surefire-reports-panic"
+rm -rf "$here/target/surefire-reports" "$here/target/surefire-reports-panic" "$here/target/surefire-reports-no-transport"
 
 # Output filter: Debian's Maven leaves colour resets even in batch mode, and the panic
 # tests' forced panics make Rust print "thread ... panicked at ...: forced by
@@ -82,16 +89,19 @@ status=0
 mvn -B -q -ntp -f "$here" test \
   -Djna.library.path="$lib_dir" \
   -Dsmscode.emulator="$emulator" \
-  -Dsmscode.panic.library="$panic_dir/$lib_file" 2>&1 | quiet_filter || status=$?
+  -Dsmscode.panic.library="$panic_dir/$lib_file" \
+  -Dsmscode.no.transport.library="$no_transport_dir/$lib_file" 2>&1 | quiet_filter || status=$?
 
 # Surefire's summary, which -q hides, rebuilt from its XML reports.
 tests=0 failures=0 errors=0 skipped=0
 attr() { sed -n "s/.*<testsuite [^>]* $1=\"\([0-9]*\)\".*/\1/p" "$2" | head -n 1; }
 shopt -s nullglob
-for report in "$here"/target/surefire-reports/TEST-*.xml "$here"/target/surefire-reports-panic/TEST-*.xml; do
+for report in "$here"/target/surefire-reports/TEST-*.xml "$here"/target/surefire-reports-panic/TEST-*.xml \
+  "$here"/target/surefire-reports-no-transport/TEST-*.xml; do
   t=$(attr tests "$report") f=$(attr failures "$report") e=$(attr errors "$report") s=$(attr skipped "$report")
-  printf '  %-34s tests %3d, failures %d, errors %d, skipped %d\n' \
-    "$(basename "$report" .xml | sed 's/^TEST-//')" "${t:-0}" "${f:-0}" "${e:-0}" "${s:-0}"
+  run=$(basename "$(dirname "$report")" | sed 's/^surefire-reports-*//')
+  printf '  %-34s %-13s tests %3d, failures %d, errors %d, skipped %d\n' \
+    "$(basename "$report" .xml | sed 's/^TEST-io.smscode.//')" "${run:-shipped}" "${t:-0}" "${f:-0}" "${e:-0}" "${s:-0}"
   tests=$((tests + ${t:-0})) failures=$((failures + ${f:-0})) errors=$((errors + ${e:-0})) skipped=$((skipped + ${s:-0}))
 done
 echo "Tests run: $tests, Failures: $failures, Errors: $errors, Skipped: $skipped"

@@ -4,6 +4,12 @@
 # apps targeting Android 15+ on 16 KB-page devices), using the `ship` profile (small,
 # stripped, and panic = "unwind" so the C boundary can catch a panic).
 #
+# Without the built-in transport (`--no-default-features`: no ureq, rustls, ring or root
+# certificates): on Android the app sends through HttpUrlConnectionTransport, the
+# platform's HTTP stack (Network Security Config, user and MDM CAs, system proxy, VPN),
+# which is SmsClient's default there. LibraryTransport, setProxy and addCaFile then
+# answer SmsException.Unsupported.
+#
 # Needs: rustup, an Android NDK (ANDROID_NDK_HOME, or Android Studio's default place,
 # which cargo-ndk finds itself). Not run by the tests: the test machine has no NDK.
 #
@@ -32,7 +38,7 @@ for abi in "${abis[@]}"; do target_args+=(-t "$abi"); done
 
 cd "$repo"
 cargo ndk "${target_args[@]}" --platform "$min_sdk" --output-dir "$out" \
-  build --profile ship -p smscode --locked
+  build --profile ship -p smscode --locked --no-default-features
 
 # Check what was asked for: every library present and every LOAD segment 16 KB aligned.
 readelf_bin=$(command -v llvm-readelf || command -v readelf || true)

@@ -24,6 +24,7 @@ def test_hierarchy() -> None:
         smscode.SmsHttpStatusError,
         smscode.SmsBadResponseError,
         smscode.SmsInsecureUrlError,
+        smscode.SmsUnsupportedError,
         smscode.SmsInternalError,
         smscode.SmsServerError,
         smscode.SmsClientClosedError,
@@ -36,7 +37,7 @@ def test_hierarchy() -> None:
     assert not issubclass(smscode.SmsTimeoutError, smscode.SmsNetworkError)
 
 
-@pytest.mark.parametrize("status", [-11, -42, -98, -100, -(2**31)])
+@pytest.mark.parametrize("status", [-12, -42, -98, -100, -(2**31)])
 def test_an_unknown_negative_status_is_internal(status: int) -> None:
     # As in the Kotlin binding (SmsException.Internal): never the caller's input.
     error = error_for_status(status, "sms_client_send: something new")

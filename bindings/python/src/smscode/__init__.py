@@ -36,6 +36,7 @@ from ._errors import (
     SmsServerError,
     SmsTimeoutError,
     SmsTlsError,
+    SmsUnsupportedError,
     integer_argument,
 )
 from ._native import SmsLibraryError
@@ -90,6 +91,7 @@ __all__ = [
     "SmsServerError",
     "SmsTimeoutError",
     "SmsTlsError",
+    "SmsUnsupportedError",
     "Status",
     "__version__",
     "describe",

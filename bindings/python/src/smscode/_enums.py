@@ -77,6 +77,7 @@ class Status(enum.IntEnum):
     HTTP_STATUS = _native.SMS_ERR_HTTP_STATUS
     BAD_RESPONSE = _native.SMS_ERR_BAD_RESPONSE
     INSECURE_URL = _native.SMS_ERR_INSECURE_URL
+    UNSUPPORTED = _native.SMS_ERR_UNSUPPORTED
     INTERNAL = _native.SMS_ERR_INTERNAL
 
     @property

@@ -80,6 +80,11 @@ class SmsInsecureUrlError(SmsError):
     """Plain ``http://`` to a host that is not loopback."""
 
 
+class SmsUnsupportedError(SmsError):
+    """The call needs the library's built-in transport, which the loaded build leaves out
+    (a build for a platform's own HTTP stack)."""
+
+
 class SmsInternalError(SmsError):
     """A panic was caught inside the library (a bug in smscode), or it returned a negative
     status this version does not know; the process lives on."""
@@ -129,6 +134,7 @@ _ERROR_CLASSES: dict[int, type[SmsError]] = {
     Status.HTTP_STATUS: SmsHttpStatusError,
     Status.BAD_RESPONSE: SmsBadResponseError,
     Status.INSECURE_URL: SmsInsecureUrlError,
+    Status.UNSUPPORTED: SmsUnsupportedError,
     Status.INTERNAL: SmsInternalError,
 }
 

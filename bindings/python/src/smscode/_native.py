@@ -15,13 +15,24 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from ctypes import POINTER, byref, c_char, c_char_p, c_int32, c_int64, c_size_t, c_uint32
+from ctypes import (
+    POINTER,
+    byref,
+    c_char,
+    c_char_p,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_ubyte,
+    c_uint32,
+)
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     ClientPtr = ctypes._Pointer["SmsClient"]
     ResponsePtr = ctypes._Pointer["SmsResponse"]
+    RequestPtr = ctypes._Pointer["SmsRequest"]
     CharBuffer = ctypes.Array[c_char]
 
 #: Environment variable naming the library to load instead of the bundled one.
@@ -39,6 +50,7 @@ SMS_ERR_TLS = -7
 SMS_ERR_HTTP_STATUS = -8
 SMS_ERR_BAD_RESPONSE = -9
 SMS_ERR_INSECURE_URL = -10
+SMS_ERR_UNSUPPORTED = -11
 SMS_ERR_INTERNAL = -99
 SMS_SIGNATURE_BUFFER_LEN = 65
 SMS_CLOCK_SKEW_UNKNOWN = -(2**63)
@@ -50,6 +62,10 @@ class SmsClient(ctypes.Structure):
 
 class SmsResponse(ctypes.Structure):
     """Opaque ``SmsResponse`` (only ever used through a pointer)."""
+
+
+class SmsRequest(ctypes.Structure):
+    """Opaque ``SmsRequest`` (only ever used through a pointer)."""
 
 
 class SmsLibraryError(ImportError):
@@ -156,6 +172,7 @@ def _declare(name: str, restype: object, argtypes: list[object]) -> None:
 
 _CLIENT_PTR = POINTER(SmsClient)
 _RESPONSE_PTR = POINTER(SmsResponse)
+_REQUEST_PTR = POINTER(SmsRequest)
 _CHAR_PTR = POINTER(c_char)
 
 _declare(
@@ -194,6 +211,31 @@ _declare("sms_last_error_message", c_size_t, [_CHAR_PTR, c_size_t])
 _declare("sms_code_description", c_char_p, [c_int32])
 _declare("sms_is_success", c_int32, [c_int32])
 _declare("sms_version", c_char_p, [])
+# The two-step send for a caller's own HTTP stack.
+_declare(
+    "sms_client_prepare",
+    c_int32,
+    [_CLIENT_PTR, c_char_p, c_char_p, c_int32, POINTER(_REQUEST_PTR)],
+)
+_declare(
+    "sms_client_prepare_with",
+    c_int32,
+    [_CLIENT_PTR, c_char_p, c_char_p, c_int32, c_char_p, c_int64, POINTER(_REQUEST_PTR)],
+)
+_declare("sms_request_free", None, [_REQUEST_PTR])
+_declare("sms_request_method", c_char_p, [_REQUEST_PTR])
+_declare("sms_request_url", c_char_p, [_REQUEST_PTR])
+_declare("sms_request_header_count", c_size_t, [_REQUEST_PTR])
+_declare("sms_request_header_name", c_char_p, [_REQUEST_PTR, c_size_t])
+_declare("sms_request_header_value", c_char_p, [_REQUEST_PTR, c_size_t])
+# The body is raw bytes (not NUL-terminated): a plain pointer, read with string_at.
+_declare("sms_request_body", POINTER(c_ubyte), [_REQUEST_PTR])
+_declare("sms_request_body_len", c_size_t, [_REQUEST_PTR])
+_declare(
+    "sms_client_read_response",
+    c_int32,
+    [_CLIENT_PTR, c_int32, c_char_p, POINTER(c_ubyte), c_size_t, POINTER(_RESPONSE_PTR)],
+)
 # Exported only by test builds (cargo feature `test-panic`).
 HAS_TEST_PANIC = hasattr(_lib, "sms_test_arm_panic")
 if HAS_TEST_PANIC:

@@ -6,6 +6,7 @@ import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import java.io.File
+import java.io.IOException
 
 /**
  * A configured client over one native `SmsClient` handle: connections are pooled, so
@@ -27,8 +28,14 @@ import java.io.File
  * }
  * ```
  *
+ * Sends go through [transport]: [Transport.default] unless one is given, i.e.
+ * [HttpUrlConnectionTransport] on Android and the library's own ([LibraryTransport])
+ * elsewhere. With any transport the library prepares, signs and maps the answer, so
+ * the outcomes are the same.
+ *
  * @param baseUrl a region (`"cn"`, `"eu"`, `"na"`) or an `https://` URL, optionally with
  *   a gateway path prefix (plain `http://` only for loopback hosts).
+ * @param transport what moves the bytes (see [Transport]).
  * @throws SmsException.InvalidArgument or [SmsException.InsecureUrl] for a bad [baseUrl].
  *   The user domain and secret are checked when sending.
  */
@@ -37,6 +44,7 @@ public class SmsClient
         public val baseUrl: String,
         public val userDomain: String,
         userDomainSecret: String,
+        public val transport: Transport,
         cleaner: NativeCleaner,
     ) : AutoCloseable {
         @Throws(SmsException::class)
@@ -44,7 +52,22 @@ public class SmsClient
             baseUrl: String,
             userDomain: String,
             userDomainSecret: String,
-        ) : this(baseUrl, userDomain, userDomainSecret, NativeCleaner.default)
+        ) : this(baseUrl, userDomain, userDomainSecret, Transport.default(), NativeCleaner.default)
+
+        @Throws(SmsException::class)
+        public constructor(
+            baseUrl: String,
+            userDomain: String,
+            userDomainSecret: String,
+            transport: Transport,
+        ) : this(baseUrl, userDomain, userDomainSecret, transport, NativeCleaner.default)
+
+        internal constructor(
+            baseUrl: String,
+            userDomain: String,
+            userDomainSecret: String,
+            cleaner: NativeCleaner,
+        ) : this(baseUrl, userDomain, userDomainSecret, Transport.default(), cleaner)
 
         // The secret is copied by the library and not kept here, so nothing can print it.
         private val handle: NativeHandle
@@ -52,6 +75,18 @@ public class SmsClient
 
         @Volatile
         private var clockOffset = 0L
+
+        // Given to a transport other than the library's with each request (the library
+        // keeps its own copy for sms_client_send).
+        @Volatile
+        private var timeouts = Timeouts(DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TOTAL_TIMEOUT_MS)
+
+        private class Timeouts(
+            val connectMs: Long,
+            val totalMs: Long,
+        )
+
+        private val usesLibrary: Boolean get() = transport === LibraryTransport
 
         init {
             val out = PointerByReference()
@@ -78,37 +113,49 @@ public class SmsClient
         /**
          * Sets the connect timeout (DNS, TCP, TLS; default 10 000 ms) and the total
          * timeout of one send, body included (default 20 000 ms). Both must be > 0
-         * and fit an unsigned 32-bit number.
+         * and fit an unsigned 32-bit number. Any transport gets them with each request.
          */
         @Throws(SmsException::class)
         public fun setTimeouts(
             connectTimeoutMs: Long,
             totalTimeoutMs: Long,
-        ): SmsClient =
-            configure {
-                SmsNative.sms_client_set_timeouts(
-                    it,
-                    uint32("connect_timeout_ms", connectTimeoutMs),
-                    uint32("total_timeout_ms", totalTimeoutMs),
-                )
+        ): SmsClient {
+            val connect = uint32("connect_timeout_ms", connectTimeoutMs)
+            val total = uint32("total_timeout_ms", totalTimeoutMs)
+            try {
+                configure { SmsNative.sms_client_set_timeouts(it, connect, total) }
+            } catch (e: SmsException.Unsupported) {
+                // A library without its own transport keeps no timeouts: check them here.
+                if (usesLibrary) throw e
+                if (connectTimeoutMs == 0L || totalTimeoutMs == 0L) {
+                    throw SmsException.InvalidArgument(SmsNative.SMS_ERR_INVALID_ARGUMENT, "timeouts must be > 0 ms")
+                }
             }
+            timeouts = Timeouts(connectTimeoutMs, totalTimeoutMs)
+            return this
+        }
 
         /**
          * Sends through an HTTP(S) proxy, e.g. `"http://proxy.example:3128"`; null or
          * `""` removes it. Environment variables such as `HTTPS_PROXY` are never read.
+         * For [LibraryTransport] only ([SmsException.Unsupported] with another transport:
+         * give it the proxy, e.g. [HttpUrlConnectionTransport]'s `proxy`).
          */
         @Throws(SmsException::class)
         public fun setProxy(proxyUrl: String?): SmsClient =
-            configure { SmsNative.sms_client_set_proxy(it, SmsNative.cString("proxy_url", proxyUrl.orEmpty())) }
+            configureLibraryTransport("setProxy") { SmsNative.sms_client_set_proxy(it, SmsNative.cString("proxy_url", proxyUrl.orEmpty())) }
 
         /**
          * Trusts the certificates in a PEM file on top of the bundled Mozilla roots. May be
          * called more than once. The file is read now: a missing, unreadable or
-         * certificate-less file is [SmsException.InvalidArgument].
+         * certificate-less file is [SmsException.InvalidArgument]. For [LibraryTransport]
+         * only ([SmsException.Unsupported] with another transport: give it the CA, e.g.
+         * [HttpUrlConnectionTransport]'s `sslSocketFactory`, or Network Security Config on
+         * Android).
          */
         @Throws(SmsException::class)
         public fun addCaFile(pemPath: String): SmsClient =
-            configure { SmsNative.sms_client_add_ca_file(it, SmsNative.cString("pem_path", pemPath)) }
+            configureLibraryTransport("addCaFile") { SmsNative.sms_client_add_ca_file(it, SmsNative.cString("pem_path", pemPath)) }
 
         /** [addCaFile] for a [File]. */
         @Throws(SmsException::class)
@@ -187,6 +234,7 @@ public class SmsClient
         ): SendResult {
             val intl = SmsNative.cString("international_code", internationalCode)
             val phoneBytes = SmsNative.cString("phone", phone)
+            if (!usesLibrary) return handle.withPointer { sendThroughTransport(it, intl, phoneBytes, codeType) }
             val out = PointerByReference()
             val code =
                 handle.withPointer {
@@ -194,8 +242,96 @@ public class SmsClient
                     NativeHooks.listener?.invoke(NativeHooks.Event.SEND_RETURNED, it)
                     SmsNative.check(status)
                 }
-            // The response is ours alone: read it and free it, whatever happens.
-            val response = out.value ?: return SendResult(code, null, null, 0, null)
+            return readResult(code, out.value)
+        }
+
+        /**
+         * The two-step send: the library prepares (local checks, resend guard, signature),
+         * [transport] moves the bytes, the library maps the answer. The handle stays in
+         * use throughout, as it does during `sms_client_send`.
+         */
+        private fun sendThroughTransport(
+            client: Pointer,
+            intl: ByteArray,
+            phone: ByteArray,
+            codeType: Int,
+        ): SendResult {
+            val out = PointerByReference()
+            val prepared = SmsNative.check(SmsNative.sms_client_prepare(client, intl, phone, codeType, out))
+            // A code answered locally (validation, resend guard): nothing to send.
+            val requestPointer = out.value ?: return SendResult(prepared, null, null, 0, null)
+            val request =
+                try {
+                    val current = timeouts
+                    readRequest(requestPointer, current.connectMs, current.totalMs)
+                } finally {
+                    SmsNative.sms_request_free(requestPointer)
+                }
+            val answer =
+                try {
+                    transport.execute(request)
+                } catch (e: IOException) {
+                    throw transportFailure(TransportException.of(e))
+                }
+            val date = answer.dateHeader?.let { value -> runCatching { SmsNative.cString("date", value) }.getOrNull() }
+            val body = answer.bodyView
+            val response = PointerByReference()
+            val status =
+                SmsNative.sms_client_read_response(client, answer.status, date, body, SizeT(body.size.toLong()), response)
+            NativeHooks.listener?.invoke(NativeHooks.Event.SEND_RETURNED, client)
+            return readResult(SmsNative.check(status), response.value)
+        }
+
+        /**
+         * `sms_client_prepare_with`: the request a send would hand its transport, with a
+         * fixed [random] and [ts] (for the shared prepared-request vectors), or null when
+         * the library answered locally. Counts for the resend guard, as a send does.
+         */
+        internal fun prepareWith(
+            internationalCode: String,
+            phone: String,
+            codeType: Int,
+            random: String,
+            ts: Long,
+        ): HttpRequest? {
+            val out = PointerByReference()
+            handle.withPointer {
+                SmsNative.check(
+                    SmsNative.sms_client_prepare_with(
+                        it,
+                        SmsNative.cString("international_code", internationalCode),
+                        SmsNative.cString("phone", phone),
+                        codeType,
+                        SmsNative.cString("random", random),
+                        ts,
+                        out,
+                    ),
+                )
+            }
+            val request = out.value ?: return null
+            try {
+                val current = timeouts
+                return readRequest(request, current.connectMs, current.totalMs)
+            } finally {
+                SmsNative.sms_request_free(request)
+            }
+        }
+
+        private fun transportFailure(e: TransportException): SmsException {
+            val message = "${transport.javaClass.simpleName}: ${e.message}"
+            return when (e.kind) {
+                TransportException.Kind.NETWORK -> SmsException.Network(SmsNative.SMS_ERR_NETWORK, message)
+                TransportException.Kind.TIMEOUT -> SmsException.Timeout(SmsNative.SMS_ERR_TIMEOUT, message)
+                TransportException.Kind.TLS -> SmsException.Tls(SmsNative.SMS_ERR_TLS, message)
+            }.apply { initCause(e) }
+        }
+
+        /** The response is ours alone: read it and free it, whatever happens. */
+        private fun readResult(
+            code: Int,
+            response: Pointer?,
+        ): SendResult {
+            if (response == null) return SendResult(code, null, null, 0, null)
             try {
                 val skew = SmsNative.sms_response_clock_skew_ms(response)
                 return SendResult(
@@ -241,9 +377,53 @@ public class SmsClient
             return this
         }
 
-        private companion object {
+        private fun configureLibraryTransport(
+            name: String,
+            setter: (Pointer) -> Int,
+        ): SmsClient {
+            if (!usesLibrary) {
+                throw SmsException.Unsupported(
+                    SmsNative.SMS_ERR_UNSUPPORTED,
+                    "$name configures the library's own transport, but this client sends through $transport: configure that",
+                )
+            }
+            return configure(setter)
+        }
+
+        public companion object {
+            /** The connect timeout until [setTimeouts] (the library's default). */
+            public const val DEFAULT_CONNECT_TIMEOUT_MS: Long = 10_000
+
+            /** The total timeout until [setTimeouts] (the library's default). */
+            public const val DEFAULT_TOTAL_TIMEOUT_MS: Long = 20_000
+
+            /** A prepared request, copied out of the library. */
+            internal fun readRequest(
+                request: Pointer,
+                connectTimeoutMs: Long,
+                totalTimeoutMs: Long,
+            ): HttpRequest {
+                val count = SmsNative.sms_request_header_count(request).toLong()
+                val headers =
+                    (0 until count).map {
+                        val index = SizeT(it)
+                        SmsNative.readString(SmsNative.sms_request_header_name(request, index))!! to
+                            SmsNative.readString(SmsNative.sms_request_header_value(request, index))!!
+                    }
+                val length = SmsNative.sms_request_body_len(request).toLong()
+                val body = if (length == 0L) ByteArray(0) else SmsNative.sms_request_body(request)!!.getByteArray(0, length.toInt())
+                return HttpRequest(
+                    method = SmsNative.readString(SmsNative.sms_request_method(request))!!,
+                    url = SmsNative.readString(SmsNative.sms_request_url(request))!!,
+                    headers = headers,
+                    body = body,
+                    connectTimeoutMs = connectTimeoutMs,
+                    totalTimeoutMs = totalTimeoutMs,
+                )
+            }
+
             /** A millisecond count as C `uint32_t` (passed as the same 32 bits in an Int). */
-            fun uint32(
+            private fun uint32(
                 name: String,
                 value: Long,
             ): Int {

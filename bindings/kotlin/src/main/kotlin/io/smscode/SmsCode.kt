@@ -62,7 +62,8 @@ public object SmsCode {
     /**
      * Sends the verification code in one call, with the library's shared default client
      * for [baseUrl] (timeouts 10 s connect, 20 s total). Blocks: on a UI thread use
-     * [sendCodeSuspending]. Never retries.
+     * [sendCodeSuspending]. Never retries. Goes through [Transport.default]: on Android a
+     * one-off [SmsClient] with [HttpUrlConnectionTransport].
      *
      * @param baseUrl a region (`"cn"`, `"eu"`, `"na"`) or an `https://` URL (plain
      *   `http://` only for loopback hosts).
@@ -92,8 +93,13 @@ public object SmsCode {
         internationalCode: String,
         phone: String,
         codeType: Int,
-    ): Int =
-        SmsNative.check(
+    ): Int {
+        if (Transport.default() !== LibraryTransport) {
+            return SmsClient(baseUrl, userDomain, userDomainSecret, Transport.default()).use {
+                it.sendCode(internationalCode, phone, codeType).code
+            }
+        }
+        return SmsNative.check(
             SmsNative.sms_send_code(
                 SmsNative.cString("base_url", baseUrl),
                 SmsNative.cString("user_domain", userDomain),
@@ -103,6 +109,7 @@ public object SmsCode {
                 codeType,
             ),
         )
+    }
 
     /**
      * [sendCode] as a suspending call: the blocking send runs on [dispatcher]

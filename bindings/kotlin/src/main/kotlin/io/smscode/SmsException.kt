@@ -77,6 +77,15 @@ public sealed class SmsException(
     ) : SmsException(status, message)
 
     /**
+     * The call needs the library's built-in transport, which the loaded build leaves out
+     * (`SMS_ERR_UNSUPPORTED`: a build for the platform's own HTTP stack, as on Android).
+     */
+    public class Unsupported(
+        status: Int,
+        message: String,
+    ) : SmsException(status, message)
+
+    /**
      * Not a usage error: a panic was caught inside the library (`SMS_ERR_INTERNAL`), or
      * it answered a negative status this binding does not know (Python raises
      * `SmsInternalError` for both too). A bug in smscode; the process and the library
@@ -112,6 +121,8 @@ public sealed class SmsException(
                 SmsNative.SMS_ERR_BAD_RESPONSE -> BadResponse(status, message)
 
                 SmsNative.SMS_ERR_INSECURE_URL -> InsecureUrl(status, message)
+
+                SmsNative.SMS_ERR_UNSUPPORTED -> Unsupported(status, message)
 
                 else -> Internal(status, message)
             }

@@ -117,6 +117,7 @@ internal object SmsNative {
     const val SMS_ERR_HTTP_STATUS: Int = -8
     const val SMS_ERR_BAD_RESPONSE: Int = -9
     const val SMS_ERR_INSECURE_URL: Int = -10
+    const val SMS_ERR_UNSUPPORTED: Int = -11
     const val SMS_ERR_INTERNAL: Int = -99
     const val SMS_SIGNATURE_BUFFER_LEN: Int = 65
     const val SMS_CLOCK_SKEW_UNKNOWN: Long = Long.MIN_VALUE
@@ -221,6 +222,57 @@ internal object SmsNative {
     @JvmStatic external fun sms_is_success(code: Int): Int
 
     @JvmStatic external fun sms_version(): Pointer?
+
+    // The two-step send for an HTTP stack outside the library (a [Transport]).
+
+    @JvmStatic external fun sms_client_prepare(
+        client: Pointer,
+        internationalCode: ByteArray,
+        phone: ByteArray,
+        codeType: Int,
+        outRequest: PointerByReference,
+    ): Int
+
+    @JvmStatic external fun sms_client_prepare_with(
+        client: Pointer,
+        internationalCode: ByteArray,
+        phone: ByteArray,
+        codeType: Int,
+        random: ByteArray,
+        ts: Long,
+        outRequest: PointerByReference,
+    ): Int
+
+    @JvmStatic external fun sms_request_free(request: Pointer)
+
+    @JvmStatic external fun sms_request_method(request: Pointer): Pointer?
+
+    @JvmStatic external fun sms_request_url(request: Pointer): Pointer?
+
+    @JvmStatic external fun sms_request_header_count(request: Pointer): SizeT
+
+    @JvmStatic external fun sms_request_header_name(
+        request: Pointer,
+        index: SizeT,
+    ): Pointer?
+
+    @JvmStatic external fun sms_request_header_value(
+        request: Pointer,
+        index: SizeT,
+    ): Pointer?
+
+    @JvmStatic external fun sms_request_body(request: Pointer): Pointer?
+
+    @JvmStatic external fun sms_request_body_len(request: Pointer): SizeT
+
+    @JvmStatic external fun sms_client_read_response(
+        client: Pointer,
+        httpStatus: Int,
+        dateHeader: ByteArray?,
+        body: ByteArray?,
+        bodyLen: SizeT,
+        outResponse: PointerByReference,
+    ): Int
 
     /**
      * A Kotlin string as a NUL-terminated UTF-8 C string. An embedded NUL would cut the

@@ -34,7 +34,7 @@ class AgreementTest {
 
     @Test
     fun `an unknown negative status is Internal, as in Python`() {
-        for (status in listOf(-11, -42, -98, -100, Int.MIN_VALUE)) {
+        for (status in listOf(-12, -42, -98, -100, Int.MIN_VALUE)) {
             val e = SmsException.fromStatus(status, "sms_client_send: something new")
             assertTrue(e is SmsException.Internal, "$status gave ${e.javaClass}")
             assertEquals(status, e.status)
@@ -46,6 +46,7 @@ class AgreementTest {
     fun `known statuses map to their own exception`() {
         assertTrue(SmsException.fromStatus(Status.NULL_ARGUMENT.value, "m") is SmsException.InvalidArgument)
         assertTrue(SmsException.fromStatus(Status.TIMEOUT.value, "m") is SmsException.Timeout)
+        assertTrue(SmsException.fromStatus(Status.UNSUPPORTED.value, "m") is SmsException.Unsupported)
         assertTrue(SmsException.fromStatus(Status.INTERNAL.value, "m") is SmsException.Internal)
     }
 

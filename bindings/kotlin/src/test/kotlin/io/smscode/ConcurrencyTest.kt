@@ -14,7 +14,9 @@ import kotlin.concurrent.thread
 
 /** One client shared by many threads, against an emulator with its limits off. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConcurrencyTest {
+abstract class ConcurrencyTest(
+    private val transport: TestTransport,
+) {
     private lateinit var emulator: Emulator
 
     @BeforeAll
@@ -32,7 +34,7 @@ class ConcurrencyTest {
         emulator.reset()
     }
 
-    private fun newClient() = SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
+    private fun newClient() = transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
 
     @Test
     fun `8 threads x 100 sends through one client, 0 errors`() {
@@ -126,3 +128,7 @@ class ConcurrencyTest {
         assertTrue(outcomes.count { it == "code 200" } >= 4)
     }
 }
+
+class ConcurrencyLibraryTest : ConcurrencyTest(TestTransport.LIBRARY)
+
+class ConcurrencyPlatformTest : ConcurrencyTest(TestTransport.PLATFORM)

@@ -24,7 +24,9 @@ import java.util.concurrent.Executors
 
 /** The suspend variants, called from runBlocking as a UI thread would call them. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CoroutineTest {
+abstract class CoroutineTest(
+    private val transport: TestTransport,
+) {
     private lateinit var emulator: Emulator
 
     @BeforeAll
@@ -42,7 +44,7 @@ class CoroutineTest {
         emulator.reset()
     }
 
-    private fun newClient() = SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
+    private fun newClient() = transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
 
     @Test
     fun `a suspend send returns the result`(): Unit =
@@ -87,13 +89,36 @@ class CoroutineTest {
             val dispatcher = executor.asCoroutineDispatcher()
             try {
                 emulator.armFault("close")
-                newClient().use { client ->
+                // Through the platform transport the send runs in Kotlin: record where.
+                var transportThread: Thread? = null
+                val client =
+                    when (transport) {
+                        TestTransport.LIBRARY -> {
+                            newClient()
+                        }
+
+                        TestTransport.PLATFORM -> {
+                            SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET) { request ->
+                                transportThread = Thread.currentThread()
+                                HttpUrlConnectionTransport().execute(request)
+                            }
+                        }
+                    }
+                client.use {
                     val e =
                         assertThrows<SmsException.Network> {
                             runBlocking { client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN, dispatcher) }
                         }
-                    assertEquals(e.message, withContext(dispatcher) { SmsNative.lastErrorMessage() })
-                    assertTrue(e.message!!.startsWith("sms_client_send"), e.message)
+                    when (transport) {
+                        TestTransport.LIBRARY -> {
+                            assertEquals(e.message, withContext(dispatcher) { SmsNative.lastErrorMessage() })
+                            assertTrue(e.message!!.startsWith("sms_client_send"), e.message)
+                        }
+
+                        TestTransport.PLATFORM -> {
+                            assertEquals(executor.submit<Thread> { Thread.currentThread() }.get(), transportThread)
+                        }
+                    }
                 }
             } finally {
                 dispatcher.close()
@@ -170,3 +195,7 @@ class CoroutineTest {
         assertTrue(emulator.codes(phone).single().getBoolean("valid"))
     }
 }
+
+class CoroutineLibraryTest : CoroutineTest(TestTransport.LIBRARY)
+
+class CoroutinePlatformTest : CoroutineTest(TestTransport.PLATFORM)

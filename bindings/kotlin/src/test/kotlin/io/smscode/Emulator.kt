@@ -29,15 +29,19 @@ class Emulator private constructor(
         post("/emulator/v1/reset", "")
     }
 
-    /** Arms [kind] for the next [count] sends (see the emulator contract). */
+    /**
+     * Arms [kind] for the next [count] sends (see the emulator contract); returns how many
+     * send requests are now armed in all.
+     */
     fun armFault(
         kind: String,
         count: Int = 1,
         delayMs: Long = 0,
-    ) {
+    ): Int {
         val body = JSONObject().put("fault", kind).put("count", count).put("delayMs", delayMs)
         val answer = JSONObject(post("/emulator/v1/faults", body.toString()))
         check(answer.getBoolean("ok")) { "arming $kind failed: $answer" }
+        return answer.getInt("armed")
     }
 
     /** The codes the emulator issued to [phone] ("the way a phone would receive them"). */

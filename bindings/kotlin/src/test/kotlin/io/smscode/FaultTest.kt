@@ -13,7 +13,9 @@ import org.junit.jupiter.api.assertThrows
 
 /** The emulator's fault modes, each mapped to its exception. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FaultTest {
+abstract class FaultTest(
+    private val transport: TestTransport,
+) {
     private val totalTimeoutMs = 1_000L
     private lateinit var emulator: Emulator
     private lateinit var client: SmsClient
@@ -32,7 +34,8 @@ class FaultTest {
     fun newClient() {
         emulator.reset()
         client =
-            SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
+            transport
+                .client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
                 .setTimeouts(connectTimeoutMs = 2_000, totalTimeoutMs = totalTimeoutMs)
     }
 
@@ -40,7 +43,7 @@ class FaultTest {
     fun closeClient() {
         client.close()
         // Each fault is consumed by one send; the emulator must answer normally again.
-        SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET).use {
+        transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET).use {
             assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
         }
     }
@@ -84,6 +87,15 @@ class FaultTest {
     }
 
     @Test
+    fun `a closed connection is one request, never retried`() {
+        // Two armed: a send that retried would use both (and then succeed or fail twice).
+        emulator.armFault("close", count = 2)
+        assertThrows<SmsException.Network> { client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+        assertEquals(2, emulator.armFault("close"), "the send reached the emulator more than once")
+        emulator.reset()
+    }
+
+    @Test
     fun `http500 is an HTTP status error`() {
         sendWithFault<SmsException.HttpStatus>("http500", -8)
     }
@@ -119,3 +131,7 @@ class FaultTest {
         assertEquals(-8, e.status)
     }
 }
+
+class FaultLibraryTest : FaultTest(TestTransport.LIBRARY)
+
+class FaultPlatformTest : FaultTest(TestTransport.PLATFORM)

@@ -63,11 +63,15 @@ class RecordingProxy : AutoCloseable {
                 relay(client, upstream)
             }
         } else {
-            // Absolute-form: forward the request as received (servers must accept it).
+            // Absolute-form: forward the request as received (servers must accept it),
+            // asking the target to close afterwards: a kept-alive connection would carry
+            // the client's next request past this recorder.
             val uri = URI(target)
             Socket(uri.host, uri.port).use { upstream ->
                 forwardedHeads.add(head)
-                upstream.getOutputStream().write(head.toByteArray(Charsets.ISO_8859_1))
+                val lines = head.removeSuffix("\r\n\r\n").split("\r\n").filterNot { it.startsWith("Connection:", ignoreCase = true) }
+                val closing = lines.joinToString("\r\n") + "\r\nConnection: close\r\n\r\n"
+                upstream.getOutputStream().write(closing.toByteArray(Charsets.ISO_8859_1))
                 relay(client, upstream)
             }
         }

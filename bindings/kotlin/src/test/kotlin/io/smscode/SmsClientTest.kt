@@ -20,7 +20,9 @@ import kotlin.math.abs
 
 /** `SmsClient` options and answers against the real emulator (default rate limits). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SmsClientTest {
+abstract class SmsClientTest(
+    private val transport: TestTransport,
+) {
     private lateinit var emulator: Emulator
     private lateinit var client: SmsClient
 
@@ -37,7 +39,7 @@ class SmsClientTest {
     @BeforeEach
     fun newClient() {
         emulator.reset()
-        client = SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
+        client = transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
     }
 
     @AfterEach
@@ -104,7 +106,7 @@ class SmsClientTest {
             assertNull(result.clockSkewMs)
         }
         assertEquals(5116, client.sendCode("", Phones.next(), CodeType.LOGIN).code)
-        SmsClient(emulator.baseUrl, "", Emulator.SECRET).use {
+        transport.client(emulator.baseUrl, "", Emulator.SECRET).use {
             assertEquals(5023, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
         }
     }
@@ -113,14 +115,14 @@ class SmsClientTest {
     fun `bad sends are invalid arguments`() {
         assertThrows<SmsException.InvalidArgument> { client.sendCode("86-1", Phones.next(), CodeType.LOGIN) }
         assertThrows<SmsException.InvalidArgument> { client.sendCode("+86", Phones.next(), 0) }
-        SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, "").use {
+        transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, "").use {
             assertThrows<SmsException.InvalidArgument> { it.sendCode("+86", Phones.next(), CodeType.LOGIN) }
         }
     }
 
     @Test
     fun `server codes pass through with the server's msg`() {
-        SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, SENTINEL_SECRET).use { wrong ->
+        transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, SENTINEL_SECRET).use { wrong ->
             val result = wrong.sendCode("+86", Phones.next(), CodeType.LOGIN)
             assertEquals(ServerCode.SIGNATURE_VERIFICATION_FAILED, result.status)
             assertEquals("Signature verification failed", result.msg)
@@ -169,23 +171,25 @@ class SmsClientTest {
     @Test
     fun `user agent and language reach the server through the proxy`() {
         RecordingProxy().use { proxy ->
-            client.setProxy(proxy.url).setUserAgent("smscode-kotlin-test/1.0").setLanguage("de-DE")
-            assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
-            val port = emulator.baseUrl.substringAfterLast(':')
-            assertTrue(proxy.proxyRequestLines.any { it.contains("127.0.0.1:$port") }, "${proxy.proxyRequestLines}")
-            val head = proxy.forwardedHeads.single()
-            assertTrue(head.contains("/v2/sms/enduserapi/v2/sendPhoneSmsCode"), head)
-            val headers = proxy.headers(head)
-            assertEquals("smscode-kotlin-test/1.0", headers["user-agent"], head)
-            assertEquals("de-DE", headers["x-q-language"], head)
-            assertFalse(head.contains(Emulator.SECRET), "the secret travels only inside the signature")
+            val proxied = transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET, proxy = proxy.url)
+            proxied.use {
+                it.setUserAgent("smscode-kotlin-test/1.0").setLanguage("de-DE")
+                assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+                val port = emulator.baseUrl.substringAfterLast(':')
+                assertTrue(proxy.proxyRequestLines.any { line -> line.contains("127.0.0.1:$port") }, "${proxy.proxyRequestLines}")
+                val head = proxy.forwardedHeads.single()
+                assertTrue(head.contains("/v2/sms/enduserapi/v2/sendPhoneSmsCode"), head)
+                val headers = proxy.headers(head)
+                assertEquals("smscode-kotlin-test/1.0", headers["user-agent"], head)
+                assertEquals("de-DE", headers["x-q-language"], head)
+                assertFalse(head.contains(Emulator.SECRET), "the secret travels only inside the signature")
 
-            client.setLanguage(null)
-            assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
-            assertEquals(null, proxy.headers(proxy.forwardedHeads.last())["x-q-language"])
+                it.setLanguage(null)
+                assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+                assertEquals(null, proxy.headers(proxy.forwardedHeads.last())["x-q-language"])
+            }
 
             // Without a proxy the request goes straight to the emulator.
-            client.setProxy(null)
             assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
             assertEquals(2, proxy.forwardedHeads.size)
         }
@@ -194,8 +198,9 @@ class SmsClientTest {
     @Test
     fun `the default user agent names smscode`() {
         RecordingProxy().use { proxy ->
-            client.setProxy(proxy.url)
-            assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+            transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET, proxy = proxy.url).use {
+                assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+            }
             val headers = proxy.headers(proxy.forwardedHeads.single())
             assertEquals("smscode/${SmsCode.libraryVersion()}", headers["user-agent"])
         }
@@ -203,7 +208,12 @@ class SmsClientTest {
 
     @Test
     fun `bad option values are refused`() {
-        assertThrows<SmsException.InvalidArgument> { client.setProxy("::nonsense::") }
+        when (transport) {
+            TestTransport.LIBRARY -> assertThrows<SmsException.InvalidArgument> { client.setProxy("::nonsense::") }
+
+            // The proxy is the transport's business, not the library's.
+            TestTransport.PLATFORM -> assertThrows<SmsException.Unsupported> { client.setProxy("http://127.0.0.1:3128") }
+        }
         assertThrows<SmsException.InvalidArgument> { client.setUserAgent("line\nbreak") }
         assertThrows<SmsException.InvalidArgument> { client.setUserAgent("x".repeat(257)) }
         assertThrows<SmsException.InvalidArgument> { client.setLanguage("de\r\nX-Evil: 1") }
@@ -214,9 +224,18 @@ class SmsClientTest {
     fun `CA files must exist and hold certificates`(
         @TempDir dir: File,
     ) {
-        assertThrows<SmsException.InvalidArgument> { client.addCaFile(File(dir, "missing.pem")) }
         val empty = File(dir, "empty.pem").apply { writeText("not a certificate\n") }
-        assertThrows<SmsException.InvalidArgument> { client.addCaFile(empty) }
+        when (transport) {
+            TestTransport.LIBRARY -> {
+                assertThrows<SmsException.InvalidArgument> { client.addCaFile(File(dir, "missing.pem")) }
+                assertThrows<SmsException.InvalidArgument> { client.addCaFile(empty) }
+            }
+
+            // Trust is the transport's business (an SSLSocketFactory, Network Security Config).
+            TestTransport.PLATFORM -> {
+                assertThrows<SmsException.Unsupported> { client.addCaFile(empty) }
+            }
+        }
     }
 
     @Test
@@ -230,7 +249,7 @@ class SmsClientTest {
 
     @Test
     fun `toString never shows the secret`() {
-        SmsClient(emulator.baseUrl, "demo", SENTINEL_SECRET).use {
+        transport.client(emulator.baseUrl, "demo", SENTINEL_SECRET).use {
             val text = it.toString()
             assertTrue(text.contains("demo") && text.contains(emulator.baseUrl), text)
             assertFalse(text.contains(SENTINEL_SECRET))
@@ -260,7 +279,7 @@ class SmsClientTest {
         try {
             val phone = Phones.next()
             emulator.armFault("delay", delayMs = 2_000)
-            val closing = SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
+            val closing = transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
             val pointer = events.single { it.first == NativeHooks.Event.CREATED }.second
             var result: SendResult? = null
             val sender = Thread { result = closing.sendCode("+86", phone, CodeType.LOGIN) }
@@ -292,3 +311,7 @@ class SmsClientTest {
         assertEquals(-60_000L, client.clockOffsetMs)
     }
 }
+
+class SmsClientLibraryTest : SmsClientTest(TestTransport.LIBRARY)
+
+class SmsClientPlatformTest : SmsClientTest(TestTransport.PLATFORM)

@@ -12,7 +12,9 @@ import java.nio.file.Files
 
 /** HTTPS against the emulator's self-signed certificate: refused until trusted by a CA file. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TlsTest {
+abstract class TlsTest(
+    private val transport: TestTransport,
+) {
     private lateinit var emulator: Emulator
     private lateinit var cert: File
 
@@ -31,7 +33,7 @@ class TlsTest {
 
     @Test
     fun `an untrusted certificate is a TLS error`() {
-        SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET).use {
+        transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET).use {
             val e = assertThrows<SmsException.Tls> { it.sendCode("+86", Phones.next(), CodeType.LOGIN) }
             assertEquals(-7, e.status)
         }
@@ -39,14 +41,16 @@ class TlsTest {
 
     @Test
     fun `a CA file makes the certificate trusted`() {
-        SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET).use {
-            it.addCaFile(cert)
+        transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET, ca = cert).use {
             assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
         }
         val localhost = emulator.baseUrl.replace("127.0.0.1", "localhost")
-        SmsClient(localhost, Emulator.USER_DOMAIN, Emulator.SECRET).use {
-            it.addCaFile(cert.path)
+        transport.client(localhost, Emulator.USER_DOMAIN, Emulator.SECRET, ca = cert).use {
             assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
         }
     }
 }
+
+class TlsLibraryTest : TlsTest(TestTransport.LIBRARY)
+
+class TlsPlatformTest : TlsTest(TestTransport.PLATFORM)
