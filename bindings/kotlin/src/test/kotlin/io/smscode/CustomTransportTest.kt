@@ -21,7 +21,7 @@ class CustomTransportTest {
     private val requests = Collections.synchronizedList(mutableListOf<HttpRequest>())
 
     private fun clientAnswering(answer: (HttpRequest) -> HttpResponse): SmsClient =
-        SmsClient("eu", Emulator.USER_DOMAIN, SENTINEL_SECRET) { request ->
+        SmsClient("https://api.example.com", Emulator.USER_DOMAIN, SENTINEL_SECRET) { request ->
             requests.add(request)
             answer(request)
         }
@@ -42,7 +42,7 @@ class CustomTransportTest {
             assertEquals(200, result.httpStatus)
             val request = requests.single()
             assertEquals("POST", request.method)
-            assertTrue(request.url.startsWith("https://iot-api.acceleronix.io/v2/sms/enduserapi/v2/sendPhoneSmsCode?"), request.url)
+            assertTrue(request.url.startsWith("https://api.example.com/v2/sms/enduserapi/v2/sendPhoneSmsCode?"), request.url)
             assertTrue(request.url.contains("internationalCode=%2B86&phone=13800138000"), request.url)
             assertEquals(listOf("User-Agent" to "custom/1", "X-Q-Language" to "fr-FR"), request.headers)
             assertEquals(0, request.body.size)
