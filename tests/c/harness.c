@@ -141,14 +141,11 @@ static int parse_port(const char *base_url) {
   return atoi(colon + 1);
 }
 
-int emu_request(const char *base_url, const char *method, const char *path, const char *json_body,
-                char *body, size_t body_len) {
-  int port = parse_port(base_url);
-  if (port <= 0) return -1;
+int connect_loopback(int port, int receive_timeout_s) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return -1;
-  struct timeval five = {5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
+  struct timeval timeout = {receive_timeout_s, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   struct sockaddr_in addr;
   memset(&addr, 0, sizeof addr);
   addr.sin_family = AF_INET;
@@ -158,6 +155,15 @@ int emu_request(const char *base_url, const char *method, const char *path, cons
     close(fd);
     return -1;
   }
+  return fd;
+}
+
+int emu_request(const char *base_url, const char *method, const char *path, const char *json_body,
+                char *body, size_t body_len) {
+  int port = parse_port(base_url);
+  if (port <= 0) return -1;
+  int fd = connect_loopback(port, 5);
+  if (fd < 0) return -1;
   const char *payload = json_body ? json_body : "";
   char request[1024];
   int n = snprintf(request, sizeof request,

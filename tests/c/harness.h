@@ -53,6 +53,9 @@ int refused_port(void);
 /* Unique phone numbers, so tests never trip over each other's rate limits. */
 void next_phone(char *out, size_t out_len);
 
+/* A TCP connection to 127.0.0.1:port with a receive timeout; -1 on failure. */
+int connect_loopback(int port, int receive_timeout_s);
+
 /* One HTTP/1.1 request to a plain http:// emulator over a socket.
  * Returns the HTTP status (or -1) and copies the body into `body` (may be NULL). */
 int emu_request(const char *base_url, const char *method, const char *path, const char *json_body,

@@ -180,19 +180,8 @@ static int tiny_http(const SmsRequest *request, struct answer *answer) {
   const char *target = strchr(url + strlen(prefix), '/');
   if (port <= 0 || target == NULL) return -1;
 
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int fd = connect_loopback(port, 10);
   if (fd < 0) return -1;
-  struct timeval ten = {10, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &ten, sizeof ten);
-  struct sockaddr_in addr;
-  memset(&addr, 0, sizeof addr);
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons((uint16_t)port);
-  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
   char head[4096];
   int n = snprintf(head, sizeof head,
                    "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: %zu\r\n"
