@@ -1,10 +1,10 @@
 //! The design's two functions: `sms_sign` and `sms_send_code`.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, CStr};
 
 use super::boundary::{arg_ptr, arg_str, call};
 use crate::error::{Error, Status};
-use crate::sign::{sign_into, write_hex, CodeType, Message, RANDOM_LEN, SIGNATURE_LEN};
+use crate::sign::{sign_into, sign_short, CodeType, RANDOM_LEN, SIGNATURE_LEN};
 use crate::validate::check_sign;
 
 /// Computes the request signature: lowercase hex of
@@ -77,10 +77,21 @@ pub unsafe extern "C" fn sms_sign(
     })
 }
 
-/// 0x01-0x7F: text the fast path takes as is (UTF-8 needs no check).
+/// Exactly 16 printable ASCII characters (0x21-0x7E), as `check_sign` demands,
+/// tested 16 bytes at once.
 #[inline(always)]
-fn is_ascii_not_nul(byte: u8) -> bool {
-    byte.wrapping_sub(1) < 0x7f
+fn is_valid_random(random: &[u8]) -> bool {
+    const ONES: u128 = u128::from_ne_bytes([1; RANDOM_LEN]);
+    const HIGH_BITS: u128 = ONES * 0x80;
+    let Ok(random) = <[u8; RANDOM_LEN]>::try_from(random) else {
+        return false;
+    };
+    let bytes = u128::from_ne_bytes(random);
+    // With every byte below 0x80, no byte's sum below carries into the next: a byte
+    // reaches 0x80 plus 0x5F only from 0x21 up, and plus 1 only from 0x7F up.
+    bytes & HIGH_BITS == 0
+        && bytes.wrapping_add(ONES * 0x5f) & HIGH_BITS == HIGH_BITS
+        && bytes.wrapping_add(ONES) & HIGH_BITS == 0
 }
 
 /// `sms_sign` for the common case, in one pass over each argument: valid
@@ -109,32 +120,26 @@ unsafe fn sign_fast(
     {
         return false;
     }
-    let mut message = Message::new();
-    // SAFETY: non-NULL, so NUL-terminated by the caller's contract.
-    if unsafe { message.push_c_str(phone.cast(), usize::MAX, is_ascii_not_nul) }.is_none() {
-        return false;
-    }
-    // The code type (1..=5) is one digit.
-    if !message.push(&[b'0' + code_type as u8]) {
-        return false;
-    }
-    // SAFETY: non-NULL, so NUL-terminated by the caller's contract.
-    let random = unsafe { message.push_c_str(random.cast(), RANDOM_LEN, |b| b.is_ascii_graphic()) };
-    if random != Some(RANDOM_LEN) || !message.push_decimal(ts) {
-        return false;
-    }
-    // SAFETY: non-NULL, so NUL-terminated by the caller's contract.
-    if unsafe { message.push_c_str(secret.cast(), usize::MAX, is_ascii_not_nul) }.is_none() {
+    // SAFETY: non-NULL, so NUL-terminated by the caller's contract; the slices
+    // live no longer than this call.
+    let (phone, random, secret) = unsafe {
+        (
+            CStr::from_ptr(phone).to_bytes(),
+            CStr::from_ptr(random).to_bytes(),
+            CStr::from_ptr(secret).to_bytes(),
+        )
+    };
+    if !(phone.is_ascii() && secret.is_ascii() && is_valid_random(random)) {
         return false;
     }
     // SAFETY: `out` is non-NULL and writable for `out_len` >= 65 bytes, and a byte
     // array needs no alignment; nothing else refers to that memory during the call.
     let out = unsafe { &mut *out.cast::<[u8; SIGNATURE_LEN + 1]>() };
     let (hex, nul) = out.split_at_mut(SIGNATURE_LEN);
-    write_hex(
-        &message.digest(),
-        hex.try_into().expect("64 bytes, by the split"),
-    );
+    let hex = hex.try_into().expect("64 bytes, by the split");
+    if !sign_short(phone, code_type, random, ts, secret, hex) {
+        return false;
+    }
     nul[0] = 0;
     true
 }
@@ -200,4 +205,31 @@ pub(crate) fn code_type_arg(code_type: i32) -> Result<CodeType, Error> {
             format!("code type {code_type} is out of range 1..=5"),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The 16-at-once check against the byte-wise rule, with every byte value in
+    /// every position of an otherwise valid `random`, and wrong lengths.
+    #[test]
+    fn random_check_matches_the_bytewise_rule() {
+        let valid = *b"76a6L647F02CAoN9";
+        assert!(is_valid_random(&valid));
+        for position in 0..RANDOM_LEN {
+            for byte in 0..=u8::MAX {
+                let mut random = valid;
+                random[position] = byte;
+                assert_eq!(
+                    is_valid_random(&random),
+                    (0x21..=0x7e).contains(&byte),
+                    "byte {byte:#04x} at {position}"
+                );
+            }
+        }
+        assert!(!is_valid_random(&valid[..15]));
+        assert!(!is_valid_random(b"76a6L647F02CAoN9x"));
+        assert!(!is_valid_random(b""));
+    }
 }
