@@ -61,11 +61,13 @@ log "cargo build (a no-op when up to date)"
 cargo build --release -p smscode-emulator --quiet
 cargo build --release -p smscode --lib --quiet
 cargo build --profile ship -p smscode --lib --quiet
-# cargo writes libsmscode.so but the SONAME is libsmscode.so.0: give each copy both names.
+# cargo writes libsmscode.so but the programs load it by its SONAME (libsmscode.so.0.1
+# for 0.1.x): give each copy both names.
 for profile in ship release; do
   mkdir -p "$build/$profile"
   cp "target/$profile/libsmscode.so" "$build/$profile/libsmscode.so"
-  ln -sf libsmscode.so "$build/$profile/libsmscode.so.0"
+  soname=$(objdump -p "$build/$profile/libsmscode.so" | awk '$1 == "SONAME" { print $2 }')
+  ln -sf libsmscode.so "$build/$profile/$soname"
 done
 
 # --- the C programs ---------------------------------------------------------------------
