@@ -407,7 +407,10 @@ pub fn is_success(code: i32) -> bool {
 
 /// An English description of a server code or a local status. Never empty.
 pub fn describe(code: i32) -> &'static str {
-    describe_c(code).to_str().expect("descriptions are ASCII")
+    let Ok(text) = describe_c(code).to_str() else {
+        unreachable!("descriptions are ASCII")
+    };
+    text
 }
 
 /// [`describe`] as a C string, for the C ABI.

@@ -330,7 +330,9 @@ pub fn new_random() -> String {
     while out.len() < RANDOM_LEN {
         // A failing OS source is a broken system: like rand's `from_os_rng`, it panics
         // (the C boundary turns that into SMS_ERR_INTERNAL).
-        getrandom::fill(&mut bytes).expect("the OS random source failed");
+        if getrandom::fill(&mut bytes).is_err() {
+            panic!("the OS random source failed");
+        }
         // Bytes from 248 (4 x 62) up are dropped, so each character is equally likely.
         for &b in bytes.iter().filter(|&&b| b < 248) {
             if out.len() < RANDOM_LEN {

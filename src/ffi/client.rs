@@ -361,10 +361,11 @@ pub unsafe extern "C" fn sms_client_send(
 
 impl SmsResponse {
     pub(super) fn new(result: SendResult) -> SmsResponse {
-        // A C string ends at the first NUL, so NULs inside the text are dropped.
+        // A C string ends at the first NUL, so NULs inside the text are dropped
+        // (then `CString::new` cannot fail).
         let c_text = |text: &Option<String>| {
-            text.as_deref()
-                .map(|t| CString::new(t.replace('\0', "")).expect("NULs removed"))
+            let text = text.as_deref()?.bytes().filter(|&b| b != 0);
+            CString::new(text.collect::<Vec<u8>>()).ok()
         };
         SmsResponse {
             msg: c_text(&result.msg),
