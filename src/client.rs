@@ -1,6 +1,5 @@
 //! The client: configuration, connection reuse and one send.
 
-use std::collections::HashMap;
 use std::fmt;
 #[cfg(feature = "transport")]
 use std::path::{Path, PathBuf};
@@ -506,7 +505,7 @@ const MAX_SHARED_TRANSPORTS: usize = 16;
 
 #[cfg(feature = "transport")]
 fn shared_transport(base: &str) -> Result<Arc<Transport>, Error> {
-    static SHARED: LazyLock<Mutex<HashMap<String, Arc<Transport>>>> =
+    static SHARED: LazyLock<Mutex<std::collections::HashMap<String, Arc<Transport>>>> =
         LazyLock::new(Default::default);
     let mut map = SHARED
         .lock()
@@ -788,9 +787,10 @@ fn is_tls(error: &std::io::Error) -> bool {
 }
 
 /// When each (international code, phone, code type) was last sent, for the resend
-/// guard. `+86` and `86` are one key.
+/// guard. `+86` and `86` are one key. A list searched in order rather than a hash map:
+/// as fast for the few keys a guard interval holds, and smaller in the library.
 #[derive(Default)]
-struct SendHistory(Mutex<HashMap<(String, String, CodeType), Instant>>);
+struct SendHistory(Mutex<Vec<(String, String, CodeType, Instant)>>);
 
 impl fmt::Debug for SendHistory {
     // Phone numbers stay out of Debug output.
@@ -819,16 +819,20 @@ impl SendHistory {
         let country = international_code
             .strip_prefix('+')
             .unwrap_or(international_code);
-        let key = (country.to_owned(), phone.to_owned(), code_type);
-        if let Some(at) = last_sent.get(&key) {
-            if now.duration_since(*at) < interval {
+        let key = |e: &(String, String, CodeType, Instant)| {
+            e.0 == country && e.1 == phone && e.2 == code_type
+        };
+        if let Some(entry) = last_sent.iter_mut().find(|e| key(e)) {
+            if now.duration_since(entry.3) < interval {
                 return false;
             }
+            entry.3 = now;
+            return true;
         }
         if last_sent.len() >= GUARD_PRUNE_AT {
-            last_sent.retain(|_, at| now.duration_since(*at) < interval);
+            last_sent.retain(|e| now.duration_since(e.3) < interval);
         }
-        last_sent.insert(key, now);
+        last_sent.push((country.to_owned(), phone.to_owned(), code_type, now));
         true
     }
 }
