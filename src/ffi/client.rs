@@ -37,11 +37,9 @@ impl SmsClient {
     }
 
     /// Applies a change to a copy of the configuration; keeps it only if it builds,
-    /// so a rejected setting leaves the client as it was.
-    fn reconfigure(
-        &self,
-        change: impl FnOnce(ClientBuilder) -> ClientBuilder,
-    ) -> Result<i32, Error> {
+    /// so a rejected setting leaves the client as it was. Not generic: one copy of
+    /// this in the library for all the setters.
+    fn reconfigure(&self, change: &dyn Fn(ClientBuilder) -> ClientBuilder) -> Result<i32, Error> {
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
         let builder = change(state.builder.clone());
         let mut client = builder.build()?;
@@ -143,7 +141,7 @@ pub unsafe extern "C" fn sms_client_set_timeouts(
         // SAFETY: the caller keeps the contract above: each pointer is NULL or
         // valid for the call (a live handle, a NUL-terminated string).
         let client = unsafe { arg_ref(client, "client")? };
-        client.reconfigure(|b| {
+        client.reconfigure(&|b| {
             b.connect_timeout(Duration::from_millis(connect_timeout_ms.into()))
                 .timeout(Duration::from_millis(total_timeout_ms.into()))
         })
@@ -168,7 +166,7 @@ pub unsafe extern "C" fn sms_client_set_proxy(
         // valid for the call (a live handle, a NUL-terminated string).
         let (client, proxy_url) =
             unsafe { (arg_ref(client, "client")?, arg_str(proxy_url, "proxy_url")?) };
-        client.reconfigure(|b| b.proxy(proxy_url))
+        client.reconfigure(&|b| b.proxy(proxy_url))
     })
 }
 
@@ -196,7 +194,7 @@ pub unsafe extern "C" fn sms_client_add_ca_file(
             unsafe { (arg_ref(client, "client")?, arg_str(pem_path, "pem_path")?) };
         // Read and checked once, here: a later setter never touches the file again.
         let ca_file = CaFile::read(pem_path.as_ref())?;
-        client.reconfigure(|b| b.with_ca_file(ca_file))
+        client.reconfigure(&|b| b.with_ca_file(ca_file.clone()))
     })
 }
 
@@ -219,7 +217,7 @@ pub unsafe extern "C" fn sms_client_set_user_agent(
                 arg_str(user_agent, "user_agent")?,
             )
         };
-        client.reconfigure(|b| b.user_agent(user_agent))
+        client.reconfigure(&|b| b.user_agent(user_agent))
     })
 }
 
@@ -238,7 +236,7 @@ pub unsafe extern "C" fn sms_client_set_language(
         // valid for the call (a live handle, a NUL-terminated string).
         let (client, language) =
             unsafe { (arg_ref(client, "client")?, arg_str(language, "language")?) };
-        client.reconfigure(|b| b.language(language))
+        client.reconfigure(&|b| b.language(language))
     })
 }
 
@@ -263,7 +261,7 @@ pub unsafe extern "C" fn sms_client_set_enterprise(
                 arg_str(stid, "stid")?,
             )
         };
-        client.reconfigure(|b| b.ssid(ssid).stid(stid))
+        client.reconfigure(&|b| b.ssid(ssid).stid(stid))
     })
 }
 
@@ -282,7 +280,7 @@ pub unsafe extern "C" fn sms_client_set_clock_offset_ms(
         // SAFETY: the caller keeps the contract above: each pointer is NULL or
         // valid for the call (a live handle, a NUL-terminated string).
         let client = unsafe { arg_ref(client, "client")? };
-        client.reconfigure(|b| b.clock_offset_ms(offset_ms))
+        client.reconfigure(&|b| b.clock_offset_ms(offset_ms))
     })
 }
 
@@ -302,7 +300,7 @@ pub unsafe extern "C" fn sms_client_set_resend_guard_ms(
         // SAFETY: the caller keeps the contract above: each pointer is NULL or
         // valid for the call (a live handle, a NUL-terminated string).
         let client = unsafe { arg_ref(client, "client")? };
-        client.reconfigure(|b| b.resend_guard(Duration::from_millis(interval_ms.into())))
+        client.reconfigure(&|b| b.resend_guard(Duration::from_millis(interval_ms.into())))
     })
 }
 
