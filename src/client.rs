@@ -830,7 +830,15 @@ impl SendHistory {
             return true;
         }
         if last_sent.len() >= GUARD_PRUNE_AT {
-            last_sent.retain(|e| now.duration_since(e.3) < interval);
+            // Drops the expired entries (order does not matter).
+            let mut i = 0;
+            while i < last_sent.len() {
+                if now.duration_since(last_sent[i].3) < interval {
+                    i += 1;
+                } else {
+                    last_sent.swap_remove(i);
+                }
+            }
         }
         last_sent.push((country.to_owned(), phone.to_owned(), code_type, now));
         true

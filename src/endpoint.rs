@@ -32,29 +32,33 @@ pub fn endpoint_url(base: &str) -> Result<String, Error> {
     if let Some((_, url)) = REGIONS.iter().find(|(name, _)| *name == base) {
         return Ok(format!("{url}{ENDPOINT_PATH}"));
     }
-    let (scheme, rest) = base.split_once("://").ok_or_else(|| {
-        Error::invalid("base URL must be a region (cn, eu, na) or an http(s):// URL")
-    })?;
-    let secure = match scheme.to_ascii_lowercase().as_str() {
-        "https" => true,
-        "http" => false,
-        _ => return Err(Error::invalid("base URL scheme must be http or https")),
+    // Byte searches rather than `str` patterns here and below: the same results with
+    // less generic code in the library.
+    let Some(colon) = base.as_bytes().windows(3).position(|w| w == b"://") else {
+        return Err(Error::invalid(
+            "base URL must be a region (cn, eu, na) or an http(s):// URL",
+        ));
+    };
+    let (scheme, rest) = (&base[..colon], &base[colon + 3..]);
+    let secure = if scheme.eq_ignore_ascii_case("https") {
+        true
+    } else if scheme.eq_ignore_ascii_case("http") {
+        false
+    } else {
+        return Err(Error::invalid("base URL scheme must be http or https"));
     };
     if base.len() > 2048 || base.chars().any(|c| c.is_control() || c == ' ') {
         return Err(Error::invalid(
             "base URL is longer than 2048 bytes or contains spaces or control characters",
         ));
     }
-    if rest.contains(['?', '#']) {
+    if rest.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(Error::invalid(
             "base URL must not carry a query or a fragment",
         ));
     }
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    if authority.contains('@') {
+    let (authority, path) = rest.split_at(byte_index(rest, b'/').unwrap_or(rest.len()));
+    if byte_index(authority, b'@').is_some() {
         return Err(Error::invalid("base URL must not carry user info"));
     }
     let host = host_of(authority)?;
@@ -71,7 +75,7 @@ pub fn endpoint_url(base: &str) -> Result<String, Error> {
     let url = format!(
         "{}://{authority}{}{ENDPOINT_PATH}",
         if secure { "https" } else { "http" },
-        path.trim_end_matches('/')
+        &path[..path.len() - path.bytes().rev().take_while(|&b| b == b'/').count()]
     );
     Ok(url)
 }
@@ -91,12 +95,11 @@ pub fn request_url(endpoint: &str, params: &[(&str, &str)]) -> String {
 
 fn host_of(authority: &str) -> Result<&str, Error> {
     let host = if let Some(bracketed) = authority.strip_prefix('[') {
-        bracketed
-            .split_once(']')
-            .map(|(h, _)| h)
-            .ok_or_else(|| Error::invalid("base URL has an unclosed IPv6 bracket"))?
+        let end = byte_index(bracketed, b']')
+            .ok_or_else(|| Error::invalid("base URL has an unclosed IPv6 bracket"))?;
+        &bracketed[..end]
     } else {
-        authority.split(':').next().unwrap_or("")
+        &authority[..byte_index(authority, b':').unwrap_or(authority.len())]
     };
     if host.is_empty() {
         return Err(Error::invalid("base URL has no host"));
@@ -108,7 +111,7 @@ fn host_of(authority: &str) -> Result<&str, Error> {
 /// characters; a port of 1 to 5 digits, at most 65535.
 fn is_authority(authority: &str) -> bool {
     let (host_ok, port) = match authority.strip_prefix('[') {
-        Some(rest) => match rest.split_once(']') {
+        Some(rest) => match byte_index(rest, b']').map(|end| (&rest[..end], &rest[end + 1..])) {
             Some((ip, after)) => (
                 !ip.is_empty()
                     && ip
@@ -119,7 +122,8 @@ fn is_authority(authority: &str) -> bool {
             None => return false,
         },
         None => {
-            let (host, after) = authority.split_at(authority.find(':').unwrap_or(authority.len()));
+            let (host, after) =
+                authority.split_at(byte_index(authority, b':').unwrap_or(authority.len()));
             (!host.is_empty() && host.bytes().all(is_host_byte), after)
         }
     };
@@ -133,6 +137,11 @@ fn is_authority(authority: &str) -> bool {
 }
 
 /// Unreserved, sub-delims and `%` (RFC 3986 reg-name).
+/// Where `byte` (ASCII) first is in `text`.
+fn byte_index(text: &str, byte: u8) -> Option<usize> {
+    text.bytes().position(|b| b == byte)
+}
+
 fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&b)
 }
