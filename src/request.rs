@@ -136,7 +136,10 @@ pub(crate) fn read_response(
         Err(_) if !(200..300).contains(&http_status) => {
             return Err(Error::new(
                 Status::HttpStatus,
-                format!("the server answered HTTP {http_status} without a JSON code"),
+                format!(
+                    "the server answered HTTP {} without a JSON code",
+                    i32::from(http_status)
+                ),
             ))
         }
         Err(error) => return Err(error),
