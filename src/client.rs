@@ -448,7 +448,8 @@ impl Client {
         let Ok(signature) = std::str::from_utf8(&signature) else {
             unreachable!("hex is ASCII")
         };
-        let code_type_text = code_type.as_i32().to_string();
+        // Both as i64: one integer-to-string in the library.
+        let code_type_text = i64::from(code_type.as_i32()).to_string();
         let ts_text = ts.to_string();
         let mut params = vec![
             ("codeType", code_type_text.as_str()),
