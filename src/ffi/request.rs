@@ -33,7 +33,8 @@ impl SmsRequest {
         // The URL is percent-encoded and the header values were checked for control
         // characters, so neither holds a NUL; a failure here would be a bug.
         let c_string = |text: &str| {
-            CString::new(text)
+            // From a Vec, like the response texts: one `CString::new` in the library.
+            CString::new(text.as_bytes().to_vec())
                 .map_err(|_| Error::new(Status::Internal, "a request string holds a NUL"))
         };
         // A loop rather than collecting `Result`s: less generic code in the library.
