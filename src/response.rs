@@ -207,13 +207,16 @@ impl Reader<'_> {
             }
             b'-' | b'0'..=b'9' => self.number(),
             _ => {
-                for word in ["true", "false", "null"] {
-                    if self.text.as_bytes()[self.pos..].starts_with(word.as_bytes()) {
-                        self.pos += word.len();
-                        return Ok(Value::Other);
-                    }
+                let word: &[u8] = match first {
+                    b't' => b"true",
+                    b'f' => b"false",
+                    _ => b"null",
+                };
+                if !self.text.as_bytes()[self.pos..].starts_with(word) {
+                    return self.fail("expected a value");
                 }
-                self.fail("expected a value")
+                self.pos += word.len();
+                Ok(Value::Other)
             }
         }
     }
