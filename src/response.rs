@@ -77,10 +77,6 @@ pub fn parse_body(body: &[u8]) -> Result<ResponseBody, Error> {
     })
 }
 
-/// The members of the answer object that are read, in the order of `read_document`'s
-/// `fields`.
-const FIELDS: [&str; 3] = ["code", "msg", "extMsg"];
-
 /// Containers may nest this deep, minus one (serde_json's limit).
 const MAX_DEPTH: usize = 128;
 
@@ -96,8 +92,8 @@ enum Value {
 /// Why a body is not JSON, and the byte offset where that was found.
 struct NotJson(&'static str, usize);
 
-/// Reads a whole body; true when it is an object, whose members named in [`FIELDS`]
-/// are stored in `fields` (the last one of a name wins).
+/// Reads a whole body; true when it is an object, whose members `code`, `msg` and
+/// `extMsg` are stored in `fields`, in that order (the last one of a name wins).
 fn read_document(body: &[u8], fields: &mut [Option<Value>; 3]) -> Result<bool, NotJson> {
     // Every byte outside a string is ASCII in a valid document, so this is the same as
     // checking each string's bytes.
@@ -169,7 +165,13 @@ impl Reader<'_> {
                     }
                     let value = self.value(depth + 1, None)?;
                     if let Some(fields) = fields.as_deref_mut() {
-                        if let Some(i) = FIELDS.iter().position(|name| *name == key) {
+                        let field = match key.as_str() {
+                            "code" => Some(0),
+                            "msg" => Some(1),
+                            "extMsg" => Some(2),
+                            _ => None,
+                        };
+                        if let Some(i) = field {
                             fields[i] = Some(value);
                         }
                     }
