@@ -505,8 +505,8 @@ mod tests {
                 seen[usize::from(c)] = true;
             }
         }
-        let all = (b'0'..=b'9').chain(b'A'..=b'Z').chain(b'a'..=b'z');
-        assert!(all.clone().all(|c| seen[usize::from(c)]));
+        let mut all = (b'0'..=b'9').chain(b'A'..=b'Z').chain(b'a'..=b'z');
+        assert!(all.all(|c| seen[usize::from(c)]));
         assert_eq!(seen.iter().filter(|&&s| s).count(), 62);
     }
 
