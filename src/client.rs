@@ -1,6 +1,5 @@
 //! The client: configuration, connection reuse and one send.
 
-use std::collections::HashMap;
 use std::fmt;
 #[cfg(feature = "transport")]
 use std::path::{Path, PathBuf};
@@ -444,8 +443,13 @@ impl Client {
             secret,
             &mut signature,
         );
-        let signature = std::str::from_utf8(&signature).expect("hex is ASCII");
-        let code_type_text = code_type.as_i32().to_string();
+        // A match, not `expect`: that would format the error with Debug, in the shipped
+        // library for a case that cannot happen.
+        let Ok(signature) = std::str::from_utf8(&signature) else {
+            unreachable!("hex is ASCII")
+        };
+        // Both as i64: one integer-to-string in the library.
+        let code_type_text = i64::from(code_type.as_i32()).to_string();
         let ts_text = ts.to_string();
         let mut params = vec![
             ("codeType", code_type_text.as_str()),
@@ -502,7 +506,7 @@ const MAX_SHARED_TRANSPORTS: usize = 16;
 
 #[cfg(feature = "transport")]
 fn shared_transport(base: &str) -> Result<Arc<Transport>, Error> {
-    static SHARED: LazyLock<Mutex<HashMap<String, Arc<Transport>>>> =
+    static SHARED: LazyLock<Mutex<std::collections::HashMap<String, Arc<Transport>>>> =
         LazyLock::new(Default::default);
     let mut map = SHARED
         .lock()
@@ -784,9 +788,10 @@ fn is_tls(error: &std::io::Error) -> bool {
 }
 
 /// When each (international code, phone, code type) was last sent, for the resend
-/// guard. `+86` and `86` are one key.
+/// guard. `+86` and `86` are one key. A list searched in order rather than a hash map:
+/// as fast for the few keys a guard interval holds, and smaller in the library.
 #[derive(Default)]
-struct SendHistory(Mutex<HashMap<(String, String, CodeType), Instant>>);
+struct SendHistory(Mutex<Vec<(String, String, CodeType, Instant)>>);
 
 impl fmt::Debug for SendHistory {
     // Phone numbers stay out of Debug output.
@@ -815,16 +820,28 @@ impl SendHistory {
         let country = international_code
             .strip_prefix('+')
             .unwrap_or(international_code);
-        let key = (country.to_owned(), phone.to_owned(), code_type);
-        if let Some(at) = last_sent.get(&key) {
-            if now.duration_since(*at) < interval {
+        let key = |e: &(String, String, CodeType, Instant)| {
+            e.0 == country && e.1 == phone && e.2 == code_type
+        };
+        if let Some(entry) = last_sent.iter_mut().find(|e| key(e)) {
+            if now.duration_since(entry.3) < interval {
                 return false;
             }
+            entry.3 = now;
+            return true;
         }
         if last_sent.len() >= GUARD_PRUNE_AT {
-            last_sent.retain(|_, at| now.duration_since(*at) < interval);
+            // Drops the expired entries (order does not matter).
+            let mut i = 0;
+            while i < last_sent.len() {
+                if now.duration_since(last_sent[i].3) < interval {
+                    i += 1;
+                } else {
+                    last_sent.swap_remove(i);
+                }
+            }
         }
-        last_sent.insert(key, now);
+        last_sent.push((country.to_owned(), phone.to_owned(), code_type, now));
         true
     }
 }

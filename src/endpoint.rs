@@ -32,29 +32,33 @@ pub fn endpoint_url(base: &str) -> Result<String, Error> {
     if let Some((_, url)) = REGIONS.iter().find(|(name, _)| *name == base) {
         return Ok(format!("{url}{ENDPOINT_PATH}"));
     }
-    let (scheme, rest) = base.split_once("://").ok_or_else(|| {
-        Error::invalid("base URL must be a region (cn, eu, na) or an http(s):// URL")
-    })?;
-    let secure = match scheme.to_ascii_lowercase().as_str() {
-        "https" => true,
-        "http" => false,
-        _ => return Err(Error::invalid("base URL scheme must be http or https")),
+    // Byte searches rather than `str` patterns here and below: the same results with
+    // less generic code in the library.
+    let Some(colon) = base.as_bytes().windows(3).position(|w| w == b"://") else {
+        return Err(Error::invalid(
+            "base URL must be a region (cn, eu, na) or an http(s):// URL",
+        ));
+    };
+    let (scheme, rest) = (&base[..colon], &base[colon + 3..]);
+    let secure = if scheme.eq_ignore_ascii_case("https") {
+        true
+    } else if scheme.eq_ignore_ascii_case("http") {
+        false
+    } else {
+        return Err(Error::invalid("base URL scheme must be http or https"));
     };
     if base.len() > 2048 || base.chars().any(|c| c.is_control() || c == ' ') {
         return Err(Error::invalid(
             "base URL is longer than 2048 bytes or contains spaces or control characters",
         ));
     }
-    if rest.contains(['?', '#']) {
+    if rest.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(Error::invalid(
             "base URL must not carry a query or a fragment",
         ));
     }
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    if authority.contains('@') {
+    let (authority, path) = rest.split_at(byte_index(rest, b'/').unwrap_or(rest.len()));
+    if byte_index(authority, b'@').is_some() {
         return Err(Error::invalid("base URL must not carry user info"));
     }
     let host = host_of(authority)?;
@@ -71,7 +75,7 @@ pub fn endpoint_url(base: &str) -> Result<String, Error> {
     let url = format!(
         "{}://{authority}{}{ENDPOINT_PATH}",
         if secure { "https" } else { "http" },
-        path.trim_end_matches('/')
+        &path[..path.len() - path.bytes().rev().take_while(|&b| b == b'/').count()]
     );
     Ok(url)
 }
@@ -91,12 +95,11 @@ pub fn request_url(endpoint: &str, params: &[(&str, &str)]) -> String {
 
 fn host_of(authority: &str) -> Result<&str, Error> {
     let host = if let Some(bracketed) = authority.strip_prefix('[') {
-        bracketed
-            .split_once(']')
-            .map(|(h, _)| h)
-            .ok_or_else(|| Error::invalid("base URL has an unclosed IPv6 bracket"))?
+        let end = byte_index(bracketed, b']')
+            .ok_or_else(|| Error::invalid("base URL has an unclosed IPv6 bracket"))?;
+        &bracketed[..end]
     } else {
-        authority.split(':').next().unwrap_or("")
+        &authority[..byte_index(authority, b':').unwrap_or(authority.len())]
     };
     if host.is_empty() {
         return Err(Error::invalid("base URL has no host"));
@@ -108,7 +111,7 @@ fn host_of(authority: &str) -> Result<&str, Error> {
 /// characters; a port of 1 to 5 digits, at most 65535.
 fn is_authority(authority: &str) -> bool {
     let (host_ok, port) = match authority.strip_prefix('[') {
-        Some(rest) => match rest.split_once(']') {
+        Some(rest) => match byte_index(rest, b']').map(|end| (&rest[..end], &rest[end + 1..])) {
             Some((ip, after)) => (
                 !ip.is_empty()
                     && ip
@@ -119,7 +122,8 @@ fn is_authority(authority: &str) -> bool {
             None => return false,
         },
         None => {
-            let (host, after) = authority.split_at(authority.find(':').unwrap_or(authority.len()));
+            let (host, after) =
+                authority.split_at(byte_index(authority, b':').unwrap_or(authority.len()));
             (!host.is_empty() && host.bytes().all(is_host_byte), after)
         }
     };
@@ -133,6 +137,11 @@ fn is_authority(authority: &str) -> bool {
 }
 
 /// Unreserved, sub-delims and `%` (RFC 3986 reg-name).
+/// Where `byte` (ASCII) first is in `text`.
+fn byte_index(text: &str, byte: u8) -> Option<usize> {
+    text.bytes().position(|b| b == byte)
+}
+
 fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&b)
 }
@@ -146,9 +155,125 @@ fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
     }
-    host.parse::<std::net::IpAddr>()
-        .map(|ip| ip.is_loopback())
-        .unwrap_or(false)
+    let mut text = IpText {
+        text: host.as_bytes(),
+        pos: 0,
+    };
+    match text.ipv4() {
+        Some(ip) => text.pos == host.len() && ip[0] == 127,
+        None => text
+            .ipv6()
+            .is_some_and(|ip| text.pos == host.len() && ip == [0, 0, 0, 0, 0, 0, 0, 1]),
+    }
+}
+
+/// Reads IP addresses exactly as `std::net::IpAddr`'s parser does (the same steps:
+/// greedy groups, an IPv4 tail in IPv6, no leading zeros in IPv4), for
+/// [`is_loopback`]; a few hundred bytes instead of std's parser in the library.
+struct IpText<'a> {
+    text: &'a [u8],
+    pos: usize,
+}
+
+impl IpText<'_> {
+    /// Runs `read`; on `None` nothing is consumed.
+    fn atomically<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        let start = self.pos;
+        let value = read(self);
+        if value.is_none() {
+            self.pos = start;
+        }
+        value
+    }
+
+    fn given(&mut self, byte: u8) -> Option<()> {
+        (self.text.get(self.pos) == Some(&byte)).then(|| self.pos += 1)
+    }
+
+    /// A number of at most `max_digits` digits and at most `max`.
+    fn number(&mut self, radix: u32, max_digits: u32, zero_prefix: bool, max: u32) -> Option<u32> {
+        self.atomically(|p| {
+            let leading_zero = p.text.get(p.pos) == Some(&b'0');
+            let (mut value, mut digits) = (0, 0);
+            while let Some(digit) = p
+                .text
+                .get(p.pos)
+                .and_then(|&b| char::from(b).to_digit(radix))
+            {
+                p.pos += 1;
+                value = value * radix + digit;
+                digits += 1;
+                if digits > max_digits || value > max {
+                    return None;
+                }
+            }
+            (digits > 0 && (zero_prefix || !leading_zero || digits == 1)).then_some(value)
+        })
+    }
+
+    fn ipv4(&mut self) -> Option<[u8; 4]> {
+        self.atomically(|p| {
+            let mut octets = [0; 4];
+            for (i, octet) in octets.iter_mut().enumerate() {
+                if i > 0 {
+                    p.given(b'.')?;
+                }
+                *octet = p.number(10, 3, false, 255)? as u8;
+            }
+            Some(octets)
+        })
+    }
+
+    /// Fills `groups` as far as it can; true when it ended with an IPv4 tail.
+    fn groups(&mut self, groups: &mut [u16]) -> (usize, bool) {
+        let limit = groups.len();
+        for i in 0..limit {
+            if i + 1 < limit {
+                let ipv4 = self.atomically(|p| {
+                    if i > 0 {
+                        p.given(b':')?;
+                    }
+                    p.ipv4()
+                });
+                if let Some([a, b, c, d]) = ipv4 {
+                    groups[i] = u16::from_be_bytes([a, b]);
+                    groups[i + 1] = u16::from_be_bytes([c, d]);
+                    return (i + 2, true);
+                }
+            }
+            let group = self.atomically(|p| {
+                if i > 0 {
+                    p.given(b':')?;
+                }
+                p.number(16, 4, true, 0xFFFF)
+            });
+            match group {
+                Some(group) => groups[i] = group as u16,
+                None => return (i, false),
+            }
+        }
+        (limit, false)
+    }
+
+    fn ipv6(&mut self) -> Option<[u16; 8]> {
+        self.atomically(|p| {
+            let mut head = [0; 8];
+            let (head_size, head_ipv4) = p.groups(&mut head);
+            if head_size == 8 {
+                return Some(head);
+            }
+            if head_ipv4 {
+                return None;
+            }
+            // `::`, then what follows the zeros it stands for.
+            p.given(b':')?;
+            p.given(b':')?;
+            let mut tail = [0; 7];
+            let (tail_size, _) = p.groups(&mut tail[..7 - head_size]);
+            head[8 - tail_size..].copy_from_slice(&tail[..tail_size]);
+            Some(head)
+        })
+    }
 }
 
 #[cfg(test)]
@@ -217,5 +342,51 @@ mod tests {
             &[("internationalCode", "+86"), ("u", "a b&c=d")],
         );
         assert_eq!(url, "http://h/p?internationalCode=%2B86&u=a%20b%26c%3Dd");
+    }
+
+    #[test]
+    fn loopback_is_what_std_reads_as_loopback() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let hosts = prop_oneof![
+            // IPv4 shapes: octets with leading zeros, past 255, too many or few.
+            "(127|0?12[0-9]|[0-9]{1,4})(\\.[0-9]{1,4}){0,4}",
+            // IPv6 shapes around ::1, with and without an IPv4 tail.
+            "(0{0,5}:){0,8}:?(0{0,5}:){0,7}0{0,4}1?",
+            "(0{1,4}:){0,6}:?(0{1,4}:){0,5}(127|0)\\.0\\.0\\.(1|01)",
+            "[0-9a-fA-F:.]{0,24}",
+            "[:1]{0,12}",
+        ];
+        let seen = [std::cell::Cell::new(0), std::cell::Cell::new(0)];
+        let config = Config {
+            failure_persistence: None,
+            ..Config::with_cases(20_000)
+        };
+        TestRunner::new(config)
+            .run(&hosts, |host| {
+                let std_says = host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+                prop_assert_eq!(is_loopback(&host), std_says, "{}", host);
+                seen[usize::from(std_says)].set(seen[usize::from(std_says)].get() + 1);
+                Ok(())
+            })
+            .unwrap();
+        assert!(seen.iter().all(|n| n.get() > 50), "{seen:?}");
+        for host in [
+            "::1",
+            "0:0:0:0:0:0:0:1",
+            "::0.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+            "::01.0.0.1",
+        ] {
+            assert_eq!(
+                is_loopback(host),
+                host.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback()),
+                "{host}"
+            );
+        }
     }
 }

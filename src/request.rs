@@ -136,7 +136,10 @@ pub(crate) fn read_response(
         Err(_) if !(200..300).contains(&http_status) => {
             return Err(Error::new(
                 Status::HttpStatus,
-                format!("the server answered HTTP {http_status} without a JSON code"),
+                format!(
+                    "the server answered HTTP {} without a JSON code",
+                    i32::from(http_status)
+                ),
             ))
         }
         Err(error) => return Err(error),
@@ -154,10 +157,10 @@ pub(crate) fn read_response(
 /// sends (RFC 9110 5.6.7), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`; `None` for anything
 /// else (the obsolete RFC 850 and asctime forms included) or an impossible date.
 fn imf_fixdate_ms(text: &str) -> Option<i64> {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    // Three letters each, in one string: a table of `&str` would cost a relocation
+    // per name in the library.
+    const DAYS: &[u8; 21] = b"ThuFriSatSunMonTueWed";
+    const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
     let b = text.as_bytes();
     if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" {
         return None;
@@ -174,7 +177,7 @@ fn imf_fixdate_ms(text: &str) -> Option<i64> {
             .then(|| digits.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
     };
     let day = number(5, 7)?;
-    let month = MONTHS.iter().position(|m| m.as_bytes() == &b[8..11])? as i64 + 1;
+    let month = MONTHS.chunks(3).position(|m| m == &b[8..11])? as i64 + 1;
     let year = number(12, 16)?;
     let (hour, minute, second) = (number(17, 19)?, number(20, 22)?, number(23, 25)?);
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
@@ -200,7 +203,8 @@ fn imf_fixdate_ms(text: &str) -> Option<i64> {
     }
     let days = days_since_epoch(year, month, day);
     // The weekday must be the date's (1970-01-01 was a Thursday).
-    if DAYS[days.rem_euclid(7) as usize].as_bytes() != &b[..3] {
+    let weekday = days.rem_euclid(7) as usize * 3;
+    if DAYS[weekday..weekday + 3] != b[..3] {
         return None;
     }
     Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000)

@@ -1,6 +1,5 @@
 //! Request signing: the pure part of the protocol.
 
-use rand::distr::{Alphanumeric, SampleString};
 use sha2::digest::generic_array::GenericArray;
 use sha2::{Digest, Sha256};
 
@@ -345,12 +344,27 @@ pub fn sign(phone: &str, code_type: CodeType, random: &str, ts: i64, secret: &st
     String::from_utf8(out.to_vec()).expect("hex is ASCII")
 }
 
-/// A fresh `random` value: 16 characters of `[A-Za-z0-9]`, from a generator seeded
-/// by the OS for this call alone, so a forked child never repeats its parent's values
-/// (a thread-local generator would be copied by `fork()`).
+/// A fresh `random` value: 16 characters of `[A-Za-z0-9]`, drawn from the OS for this
+/// call alone, so a forked child never repeats its parent's values (a generator kept
+/// in the process would be copied by `fork()`).
 pub fn new_random() -> String {
-    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
-    Alphanumeric.sample_string(&mut rng, RANDOM_LEN)
+    const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(RANDOM_LEN);
+    let mut bytes = [0u8; 32];
+    while out.len() < RANDOM_LEN {
+        // A failing OS source is a broken system: like rand's `from_os_rng`, it panics
+        // (the C boundary turns that into SMS_ERR_INTERNAL).
+        if getrandom::fill(&mut bytes).is_err() {
+            panic!("the OS random source failed");
+        }
+        // Bytes from 248 (4 x 62) up are dropped, so each character is equally likely.
+        for &b in bytes.iter().filter(|&&b| b < 248) {
+            if out.len() < RANDOM_LEN {
+                out.push(char::from(ALPHABET[usize::from(b % 62)]));
+            }
+        }
+    }
+    out
 }
 
 /// Writes `value` in decimal into `buf` and returns the written bytes.
@@ -534,6 +548,20 @@ mod tests {
         assert_eq!(a.len(), RANDOM_LEN);
         assert!(a.bytes().all(|c| c.is_ascii_alphanumeric()));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn random_draws_every_alphanumeric() {
+        // 3,200 draws from 62 characters: one missing has a probability below 1e-20.
+        let mut seen = [false; 128];
+        for _ in 0..200 {
+            for c in new_random().bytes() {
+                seen[usize::from(c)] = true;
+            }
+        }
+        let mut all = (b'0'..=b'9').chain(b'A'..=b'Z').chain(b'a'..=b'z');
+        assert!(all.all(|c| seen[usize::from(c)]));
+        assert_eq!(seen.iter().filter(|&&s| s).count(), 62);
     }
 
     #[test]

@@ -16,14 +16,22 @@ thread_local! {
 pub(crate) fn call(export: &'static str, body: impl FnOnce() -> Result<i32, Error>) -> i32 {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         panic_if_armed();
-        match body() {
+        body()
+    }));
+    finish(export, outcome)
+}
+
+/// The rest of [`call`], not generic: one copy in the library for every export.
+fn finish(export: &'static str, outcome: std::thread::Result<Result<i32, Error>>) -> i32 {
+    let outcome = outcome.and_then(|result| {
+        catch_unwind(AssertUnwindSafe(|| match result {
             Ok(value) => value,
             Err(error) => {
                 set_last_error(format_args!("{export}: {error}"));
                 error.status().code()
             }
-        }
-    }));
+        }))
+    });
     outcome.unwrap_or_else(|payload| {
         drop_payload(payload);
         // The message itself must not unwind either.

@@ -37,13 +37,24 @@ impl SmsClient {
     }
 
     /// Applies a change to a copy of the configuration; keeps it only if it builds,
-    /// so a rejected setting leaves the client as it was.
-    fn reconfigure(
-        &self,
-        change: impl FnOnce(ClientBuilder) -> ClientBuilder,
-    ) -> Result<i32, Error> {
+    /// so a rejected setting leaves the client as it was. One copy of this in the
+    /// library for all the setters.
+    fn reconfigure(&self, change: Change<'_>) -> Result<i32, Error> {
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
-        let builder = change(state.builder.clone());
+        let b = state.builder.clone();
+        let builder = match change {
+            #[cfg(feature = "transport")]
+            Change::Timeouts(connect, total) => b.connect_timeout(connect).timeout(total),
+            #[cfg(feature = "transport")]
+            Change::Proxy(proxy_url) => b.proxy(proxy_url),
+            #[cfg(feature = "transport")]
+            Change::CaFile(ca_file) => b.with_ca_file(ca_file),
+            Change::UserAgent(user_agent) => b.user_agent(user_agent),
+            Change::Language(language) => b.language(language),
+            Change::Enterprise(ssid, stid) => b.ssid(ssid).stid(stid),
+            Change::ClockOffset(offset_ms) => b.clock_offset_ms(offset_ms),
+            Change::ResendGuard(interval) => b.resend_guard(interval),
+        };
         let mut client = builder.build()?;
         client.keep_history_of(&state.client);
         *state = ClientState {
@@ -52,6 +63,22 @@ impl SmsClient {
         };
         Ok(SMS_OK)
     }
+}
+
+/// What a setter changes, for [`SmsClient::reconfigure`]: an enum rather than a
+/// closure per setter, which would each bring a vtable into the library.
+enum Change<'a> {
+    #[cfg(feature = "transport")]
+    Timeouts(Duration, Duration),
+    #[cfg(feature = "transport")]
+    Proxy(&'a str),
+    #[cfg(feature = "transport")]
+    CaFile(CaFile),
+    UserAgent(&'a str),
+    Language(&'a str),
+    Enterprise(&'a str, &'a str),
+    ClockOffset(i64),
+    ResendGuard(Duration),
 }
 
 /// The answer to one send: an opaque handle from `sms_client_send` (or
@@ -143,10 +170,10 @@ pub unsafe extern "C" fn sms_client_set_timeouts(
         // SAFETY: the caller keeps the contract above: each pointer is NULL or
         // valid for the call (a live handle, a NUL-terminated string).
         let client = unsafe { arg_ref(client, "client")? };
-        client.reconfigure(|b| {
-            b.connect_timeout(Duration::from_millis(connect_timeout_ms.into()))
-                .timeout(Duration::from_millis(total_timeout_ms.into()))
-        })
+        client.reconfigure(Change::Timeouts(
+            Duration::from_millis(connect_timeout_ms.into()),
+            Duration::from_millis(total_timeout_ms.into()),
+        ))
     })
 }
 
@@ -168,7 +195,7 @@ pub unsafe extern "C" fn sms_client_set_proxy(
         // valid for the call (a live handle, a NUL-terminated string).
         let (client, proxy_url) =
             unsafe { (arg_ref(client, "client")?, arg_str(proxy_url, "proxy_url")?) };
-        client.reconfigure(|b| b.proxy(proxy_url))
+        client.reconfigure(Change::Proxy(proxy_url))
     })
 }
 
@@ -196,7 +223,7 @@ pub unsafe extern "C" fn sms_client_add_ca_file(
             unsafe { (arg_ref(client, "client")?, arg_str(pem_path, "pem_path")?) };
         // Read and checked once, here: a later setter never touches the file again.
         let ca_file = CaFile::read(pem_path.as_ref())?;
-        client.reconfigure(|b| b.with_ca_file(ca_file))
+        client.reconfigure(Change::CaFile(ca_file))
     })
 }
 
@@ -219,7 +246,7 @@ pub unsafe extern "C" fn sms_client_set_user_agent(
                 arg_str(user_agent, "user_agent")?,
             )
         };
-        client.reconfigure(|b| b.user_agent(user_agent))
+        client.reconfigure(Change::UserAgent(user_agent))
     })
 }
 
@@ -238,7 +265,7 @@ pub unsafe extern "C" fn sms_client_set_language(
         // valid for the call (a live handle, a NUL-terminated string).
         let (client, language) =
             unsafe { (arg_ref(client, "client")?, arg_str(language, "language")?) };
-        client.reconfigure(|b| b.language(language))
+        client.reconfigure(Change::Language(language))
     })
 }
 
@@ -263,7 +290,7 @@ pub unsafe extern "C" fn sms_client_set_enterprise(
                 arg_str(stid, "stid")?,
             )
         };
-        client.reconfigure(|b| b.ssid(ssid).stid(stid))
+        client.reconfigure(Change::Enterprise(ssid, stid))
     })
 }
 
@@ -282,7 +309,7 @@ pub unsafe extern "C" fn sms_client_set_clock_offset_ms(
         // SAFETY: the caller keeps the contract above: each pointer is NULL or
         // valid for the call (a live handle, a NUL-terminated string).
         let client = unsafe { arg_ref(client, "client")? };
-        client.reconfigure(|b| b.clock_offset_ms(offset_ms))
+        client.reconfigure(Change::ClockOffset(offset_ms))
     })
 }
 
@@ -302,7 +329,9 @@ pub unsafe extern "C" fn sms_client_set_resend_guard_ms(
         // SAFETY: the caller keeps the contract above: each pointer is NULL or
         // valid for the call (a live handle, a NUL-terminated string).
         let client = unsafe { arg_ref(client, "client")? };
-        client.reconfigure(|b| b.resend_guard(Duration::from_millis(interval_ms.into())))
+        client.reconfigure(Change::ResendGuard(Duration::from_millis(
+            interval_ms.into(),
+        )))
     })
 }
 
@@ -361,10 +390,11 @@ pub unsafe extern "C" fn sms_client_send(
 
 impl SmsResponse {
     pub(super) fn new(result: SendResult) -> SmsResponse {
-        // A C string ends at the first NUL, so NULs inside the text are dropped.
+        // A C string ends at the first NUL, so NULs inside the text are dropped
+        // (then `CString::new` cannot fail).
         let c_text = |text: &Option<String>| {
-            text.as_deref()
-                .map(|t| CString::new(t.replace('\0', "")).expect("NULs removed"))
+            let text = text.as_deref()?.bytes().filter(|&b| b != 0);
+            CString::new(text.collect::<Vec<u8>>()).ok()
         };
         SmsResponse {
             msg: c_text(&result.msg),
