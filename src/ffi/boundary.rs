@@ -18,10 +18,16 @@ pub(crate) fn call(export: &'static str, body: impl FnOnce() -> Result<i32, Erro
         panic_if_armed();
         body()
     }));
-    finish(export, outcome)
+    match outcome {
+        // Success returns here, without moving the outcome into a call.
+        Ok(Ok(value)) => value,
+        outcome => finish(export, outcome),
+    }
 }
 
 /// The rest of [`call`], not generic: one copy in the library for every export.
+#[cold]
+#[inline(never)]
 fn finish(export: &'static str, outcome: std::thread::Result<Result<i32, Error>>) -> i32 {
     let outcome = outcome.and_then(|result| {
         catch_unwind(AssertUnwindSafe(|| match result {
