@@ -788,10 +788,20 @@ fn is_tls(error: &std::io::Error) -> bool {
 }
 
 /// When each (international code, phone, code type) was last sent, for the resend
-/// guard. `+86` and `86` are one key. A list searched in order rather than a hash map:
-/// as fast for the few keys a guard interval holds, and smaller in the library.
+/// guard. `+86` and `86` are one key. A list sorted by key and binary-searched rather
+/// than a hash map: a backend may send to thousands of phones within one interval,
+/// and the map (hashbrown, SipHash, a random seed) costs 11 K in the library.
 #[derive(Default)]
-struct SendHistory(Mutex<Vec<(String, String, CodeType, Instant)>>);
+struct SendHistory(Mutex<GuardEntries>);
+
+#[derive(Default)]
+struct GuardEntries {
+    /// Sorted by (international code without `+`, phone, code type).
+    sent: Vec<(String, String, i32, Instant)>,
+    /// Expired entries are dropped when the list reaches this length; then it is set
+    /// to twice what is left, so the pruning costs O(1) per send on average.
+    prune_at: usize,
+}
 
 impl fmt::Debug for SendHistory {
     // Phone numbers stay out of Debug output.
@@ -800,7 +810,7 @@ impl fmt::Debug for SendHistory {
     }
 }
 
-/// Past this many remembered keys, expired ones are dropped.
+/// The fewest remembered keys at which expired ones are dropped.
 const GUARD_PRUNE_AT: usize = 1024;
 
 impl SendHistory {
@@ -813,35 +823,38 @@ impl SendHistory {
         code_type: CodeType,
     ) -> bool {
         let now = Instant::now();
-        let mut last_sent = self
+        let mut entries = self
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entries = &mut *entries;
+        if entries.sent.len() >= entries.prune_at.max(GUARD_PRUNE_AT) {
+            // `retain` keeps the order, so the list stays sorted.
+            entries
+                .sent
+                .retain(|entry| now.duration_since(entry.3) < interval);
+            entries.prune_at = entries.sent.len() * 2;
+        }
         let country = international_code
             .strip_prefix('+')
             .unwrap_or(international_code);
-        let key = |e: &(String, String, CodeType, Instant)| {
-            e.0 == country && e.1 == phone && e.2 == code_type
-        };
-        if let Some(entry) = last_sent.iter_mut().find(|e| key(e)) {
-            if now.duration_since(entry.3) < interval {
-                return false;
-            }
-            entry.3 = now;
-            return true;
-        }
-        if last_sent.len() >= GUARD_PRUNE_AT {
-            // Drops the expired entries (order does not matter).
-            let mut i = 0;
-            while i < last_sent.len() {
-                if now.duration_since(last_sent[i].3) < interval {
-                    i += 1;
-                } else {
-                    last_sent.swap_remove(i);
+        let key = (country, phone, code_type.as_i32());
+        let found = entries
+            .sent
+            .binary_search_by(|entry| (entry.0.as_str(), entry.1.as_str(), entry.2).cmp(&key));
+        match found {
+            Ok(at) => {
+                let last = &mut entries.sent[at].3;
+                if now.duration_since(*last) < interval {
+                    return false;
                 }
+                *last = now;
+            }
+            Err(at) => {
+                let entry = (country.to_owned(), phone.to_owned(), key.2, now);
+                entries.sent.insert(at, entry);
             }
         }
-        last_sent.push((country.to_owned(), phone.to_owned(), code_type, now));
         true
     }
 }
@@ -943,6 +956,58 @@ mod tests {
             assert!(!mapped.message().contains("abc123"), "{mapped}");
             assert!(!mapped.message().is_empty());
         }
+    }
+
+    /// Thousands of phones inside one interval, in an order that is not the sorted
+    /// one: every first send is admitted, every repeat refused, and the pruning (past
+    /// GUARD_PRUNE_AT entries) keeps the ones still inside the interval.
+    #[test]
+    fn guard_remembers_thousands_of_phones() {
+        let sent = SendHistory::default();
+        let phones: Vec<String> = (0..5000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) % 100_000).to_string())
+            .collect();
+        let interval = Duration::from_secs(600);
+        for phone in &phones {
+            assert!(
+                sent.admit(interval, "+86", phone, CodeType::Login),
+                "{phone}"
+            );
+        }
+        for phone in &phones {
+            assert!(
+                !sent.admit(interval, "86", phone, CodeType::Login),
+                "{phone}"
+            );
+            assert!(
+                sent.admit(interval, "+86", phone, CodeType::Registration),
+                "{phone}"
+            );
+        }
+        let entries = sent.0.lock().unwrap();
+        assert_eq!(entries.sent.len(), 10_000);
+        let key =
+            |entry: &(String, String, i32, Instant)| (entry.0.clone(), entry.1.clone(), entry.2);
+        assert!(entries
+            .sent
+            .windows(2)
+            .all(|pair| key(&pair[0]) < key(&pair[1])));
+    }
+
+    /// An interval that has passed frees its key, and the pruning drops the expired
+    /// entries once the list is long enough.
+    #[test]
+    fn guard_forgets_expired_sends() {
+        let sent = SendHistory::default();
+        let interval = Duration::from_millis(1);
+        for i in 0..GUARD_PRUNE_AT {
+            assert!(sent.admit(interval, "+86", &i.to_string(), CodeType::Login));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(sent.admit(interval, "+86", "0", CodeType::Login));
+        assert!(sent.admit(interval, "+86", "new", CodeType::Login));
+        let entries = sent.0.lock().unwrap();
+        assert!(entries.sent.len() <= 2, "{} left", entries.sent.len());
     }
 
     #[test]
