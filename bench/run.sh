@@ -60,7 +60,7 @@ fi
 log "cargo build (a no-op when up to date)"
 cargo build --release -p smscode-emulator --quiet
 cargo build --release -p smscode --lib --quiet
-cargo build --profile ship -p smscode --lib --quiet
+scripts/build-ship.sh --quiet
 # cargo writes libsmscode.so but the programs load it by its SONAME (libsmscode.so.0.1
 # for 0.1.x): give each copy both names.
 for profile in ship release; do

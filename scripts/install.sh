@@ -21,9 +21,9 @@
 #   LIBDIR       library directory (default $PREFIX/lib; a relative path is under PREFIX)
 #   INCLUDEDIR   header directory (default $PREFIX/include; relative: under PREFIX)
 #   SMSCODE_LIB_DIR      install libsmscode.so/.a from this directory as they are;
-#                        without it the script builds the shipped library,
-#                        `cargo build --profile ship -p smscode --lib` (LTO, stripped; a
-#                        no-op when up to date), and uses $CARGO_TARGET_DIR/ship
+#                        without it the script builds the shipped library with
+#                        scripts/build-ship.sh (LTO, stripped; a no-op when up to
+#                        date), and uses $CARGO_TARGET_DIR/ship
 #                        (default target/ship): the build the size budget measures
 #   SMSCODE_STATIC_LIBS  Libs.private, e.g. "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
 #                        (default: asked of rustc, see static_libs below)
@@ -65,11 +65,11 @@ if [ -n "${SMSCODE_LIB_DIR:-}" ]; then
   built=$SMSCODE_LIB_DIR
 else
   command -v cargo >/dev/null || die "cargo not found: install Rust (https://rustup.rs) or set SMSCODE_LIB_DIR"
-  (cd "$repo" && cargo build --profile ship -p smscode --lib --locked)
+  "$repo/scripts/build-ship.sh"
   built=${CARGO_TARGET_DIR:-$repo/target}/ship
 fi
 for file in libsmscode.so libsmscode.a; do
-  [ -f "$built/$file" ] || die "$built/$file is missing (build with: cargo build --profile ship -p smscode --lib)"
+  [ -f "$built/$file" ] || die "$built/$file is missing (build with: scripts/build-ship.sh)"
 done
 for file in smscode.h smscode.hpp; do
   [ -f "$repo/include/$file" ] || die "$repo/include/$file is missing"

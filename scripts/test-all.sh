@@ -30,7 +30,7 @@ stage() {
 
 stage "system packages" scripts/ensure-packages.sh
 stage "rust format" cargo fmt --all --check
-stage "shell lint" shellcheck scripts/test-all.sh scripts/check-*.sh scripts/ensure-packages.sh scripts/install.sh .ci/run \
+stage "shell lint" shellcheck scripts/test-all.sh scripts/check-*.sh scripts/build-ship.sh scripts/ensure-packages.sh scripts/install.sh .ci/run \
   bindings/python/build-wheel.sh bindings/python/test-wheel.sh bindings/kotlin/package-jar.sh bindings/kotlin/test-jar.sh
 stage "rust lint" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "rust lint (no built-in transport)" \
@@ -72,9 +72,9 @@ stage "rust tests" cargo test --release --workspace --locked --no-fail-fast
 # sockets and timeouts, run. The size stage at the end waits for it. The variant
 # without the built-in transport follows, in the dir scripts/check-size.sh uses for it.
 mkdir -p target
-{ cargo build --profile ship -p smscode --lib --locked --quiet --target-dir target/size &&
-    cargo build --profile ship -p smscode --lib --locked --quiet --no-default-features \
-      --target-dir target/size/no-transport; } > target/size-build.log 2>&1 &
+{ scripts/build-ship.sh --quiet --target-dir target/size &&
+    scripts/build-ship.sh --quiet --no-default-features --target-dir target/size/no-transport; } \
+  > target/size-build.log 2>&1 &
 size_build=$!
 
 # The Swift stage's output is kept for its closing line ("swift: N passed, M failed").

@@ -19,7 +19,7 @@ target_dir=${CARGO_TARGET_DIR:-$repo/target}
 
 [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] ||
   { echo "package-jar.sh: builds the linux-x86-64 library only; see the README for others" >&2; exit 1; }
-(cd "$repo" && cargo build --profile ship -p smscode --lib --locked --quiet --target-dir "$target_dir")
+"$repo/scripts/build-ship.sh" --quiet --target-dir "$target_dir"
 mkdir -p "$here/native/linux-x86-64"
 cp "$target_dir/ship/libsmscode.so" "$here/native/linux-x86-64/libsmscode.so"
 mvn -B -q -ntp -f "$here" package -Dmaven.test.skip=true -Dspotless.check.skip=true

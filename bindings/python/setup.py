@@ -82,6 +82,11 @@ def build_library() -> Path:
         profile,
         "--locked",
     ]
+    if profile == "ship":
+        # As scripts/build-ship.sh builds it: with the crate types named, cargo runs
+        # the profile's LTO, which it skips for a build that also makes the rlib.
+        command[1] = "rustc"
+        command += ["--crate-type", "cdylib,staticlib"]
     print("smscode: " + " ".join(command), flush=True)
     subprocess.run(command, check=True, env={**os.environ, "CARGO_TARGET_DIR": str(target_dir)})
     library = target_dir / ("debug" if profile == "dev" else profile) / library_file_name()

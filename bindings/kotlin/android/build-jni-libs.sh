@@ -33,12 +33,18 @@ for triple in "${triples[@]}"; do
   export "$var=${!var:-} $page_flags"
 done
 
-target_args=()
-for abi in "${abis[@]}"; do target_args+=(-t "$abi"); done
-
+# `cargo rustc --crate-type cdylib`, as scripts/build-ship.sh builds the shipped
+# library: cargo runs the profile's LTO only when the crate types are named (a build
+# that also makes the crate's rlib skips it). One ABI at a time, each copied into
+# jniLibs/<abi>/ here.
 cd "$repo"
-cargo ndk "${target_args[@]}" --platform "$min_sdk" --output-dir "$out" \
-  build --profile ship -p smscode --locked --no-default-features
+target_dir=${CARGO_TARGET_DIR:-$repo/target}
+for i in "${!abis[@]}"; do
+  cargo ndk -t "${abis[$i]}" --platform "$min_sdk" \
+    rustc --profile ship -p smscode --lib --locked --no-default-features --crate-type cdylib
+  mkdir -p "$out/${abis[$i]}"
+  cp "$target_dir/${triples[$i]}/ship/libsmscode.so" "$out/${abis[$i]}/libsmscode.so"
+done
 
 # Check what was asked for: every library present and every LOAD segment 16 KB aligned.
 readelf_bin=$(command -v llvm-readelf || command -v readelf || true)
