@@ -69,7 +69,7 @@ pub fn endpoint_url(base: &str) -> Result<String, Error> {
         ));
     }
     // Only what RFC 3986 allows, so any HTTP stack takes the URL as it is.
-    if !is_authority(authority) || !path.bytes().all(is_path_byte) {
+    if !is_authority(authority) || !path.bytes().all(is_path_byte) || !is_percent_encoded(path) {
         return Err(Error::invalid("base URL is not a valid URL"));
     }
     let url = format!(
@@ -112,13 +112,7 @@ fn host_of(authority: &str) -> Result<&str, Error> {
 fn is_authority(authority: &str) -> bool {
     let (host_ok, port) = match authority.strip_prefix('[') {
         Some(rest) => match byte_index(rest, b']').map(|end| (&rest[..end], &rest[end + 1..])) {
-            Some((ip, after)) => (
-                !ip.is_empty()
-                    && ip
-                        .bytes()
-                        .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.'),
-                after,
-            ),
+            Some((ip, after)) => (is_ipv6(ip), after),
             None => return false,
         },
         None => {
@@ -136,19 +130,42 @@ fn is_authority(authority: &str) -> bool {
     host_ok && port_ok
 }
 
-/// Unreserved, sub-delims and `%` (RFC 3986 reg-name).
 /// Where `byte` (ASCII) first is in `text`.
 fn byte_index(text: &str, byte: u8) -> Option<usize> {
     text.bytes().position(|b| b == byte)
 }
 
-fn is_host_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&b)
+/// Every `%` in `text` starts a percent-encoded byte (`%` and two hex digits), as
+/// RFC 3986 allows it in a path: HTTP stacks refuse `%zz`.
+fn is_percent_encoded(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    })
 }
 
-/// A host byte, `:`, `@` or `/` (RFC 3986 path).
+/// An IPv6 address as the text between a URL's brackets.
+fn is_ipv6(text: &str) -> bool {
+    let mut ip = IpText {
+        text: text.as_bytes(),
+        pos: 0,
+    };
+    ip.ipv6().is_some() && ip.pos == text.len()
+}
+
+/// Unreserved and sub-delims (RFC 3986 reg-name). Not `%`: RFC 3986 allows a
+/// percent-encoded host name, but no DNS name needs one and HTTP stacks (the `http`
+/// crate under ureq among them) refuse it.
+fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b)
+}
+
+/// A host byte, `%`, `:`, `@` or `/` (RFC 3986 path; see [`is_percent_encoded`]).
 fn is_path_byte(b: u8) -> bool {
-    is_host_byte(b) || b":@/".contains(&b)
+    is_host_byte(b) || b"%:@/".contains(&b)
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -301,6 +318,8 @@ mod tests {
             "https://h.example:443/a-b_c~d/%41:@!/v2/sms/enduserapi/v2/sendPhoneSmsCode"
         );
         assert!(endpoint_url("https://[2001:db8::1]:8443").is_ok());
+        assert!(endpoint_url("https://[::ffff:192.0.2.1]").is_ok());
+        assert!(endpoint_url("https://gw.example.com/%7e").is_ok());
         assert!(endpoint_url("http://127.8.9.10").is_ok());
     }
 
@@ -330,6 +349,14 @@ mod tests {
             "https://h/{p}",
             "https://h/a\\b",
             "https://h\u{e9}",
+            "https://gw%example.com",
+            "https://gw%4.example.com",
+            "https://gw%41.example.com",
+            "https://h/a%2",
+            "https://h/a%zz",
+            "https://[::::]",
+            "https://[1:2:3:4:5:6:7:8:9]",
+            "https://[1.2.3.4]",
         ] {
             assert_eq!(status(bad), Status::InvalidArgument, "{bad}");
         }
