@@ -287,9 +287,13 @@ fn check_request_url(endpoint: &str, params: &[(Name, String)]) {
             "{encoded:?} does not decode to {value:?}"
         );
     }
-    // A valid endpoint plus an encoded query is still a valid URL, with that query.
-    let uri: Uri = url
-        .parse()
-        .unwrap_or_else(|e| panic!("request URL {url:?} is not a Uri: {e}"));
-    assert_eq!(uri.query(), Some(query));
+    // A valid endpoint plus an encoded query is still a valid URL, with that query
+    // (up to the `http` crate's own limit of 65,534 bytes, which long enough values
+    // pass: 4,096 bytes of invalid UTF-8 encode to 36 KB).
+    if url.len() <= 65_534 {
+        let uri: Uri = url
+            .parse()
+            .unwrap_or_else(|e| panic!("request URL {url:?} is not a Uri: {e}"));
+        assert_eq!(uri.query(), Some(query));
+    }
 }

@@ -75,6 +75,10 @@ URLS = {
     "two_ports": b"http://127.0.0.1:80:90/",
     "ftp": b"ftp://x",
     "upper_scheme": b"HTTPS://Example.COM/Path",
+    # Found by a coverage-guided run on 2026-11-30: accepted, but no HTTP stack takes it.
+    "percent_host": b"https://gw%example.com:6886/a/b//",
+    "percent_path": b"https://gw.example.com/a%2/b%zz",
+    "bad_v6": b"https://[::::]/",
     # Query values (the raw text is also sent through request_url).
     "value_plus": b"+86",
     "value_reserved": b"a b&c=d+e?f#g%2B%zz",
