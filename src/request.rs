@@ -180,22 +180,7 @@ fn imf_fixdate_ms(text: &str) -> Option<i64> {
     let month = MONTHS.chunks(3).position(|m| m == &b[8..11])? as i64 + 1;
     let year = number(12, 16)?;
     let (hour, minute, second) = (number(17, 19)?, number(20, 22)?, number(23, 25)?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if year < 1970 || day < 1 || day > month_days[month as usize - 1] {
+    if year < 1970 || day < 1 || day > days_in_month(year, month) {
         return None;
     }
     if hour > 23 || minute > 59 || second > 60 {
@@ -208,6 +193,16 @@ fn imf_fixdate_ms(text: &str) -> Option<i64> {
         return None;
     }
     Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000)
+}
+
+/// The number of days in a month (1..=12) of the Gregorian calendar.
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (month 1..=12).
@@ -328,26 +323,20 @@ mod tests {
         );
         assert_eq!(at("Sun, 30 Nov 2026 11:18:26 GMT"), None, "a Monday");
         assert_eq!(at("Mon, 30 Nov 2026 11:18:26 GMT"), Some(1_796_037_506_000));
+        let year_length = |year| {
+            (1..=12)
+                .map(|month| days_in_month(year, month))
+                .sum::<i64>()
+        };
+        assert_eq!(
+            [1900, 2000, 2024, 2026, 2100].map(year_length),
+            [365, 366, 366, 365, 365]
+        );
         // Every day from 1970 to 2100 agrees with counting days one by one.
         let mut days = 0;
         for year in 1970..2100 {
             for month in 1..=12 {
-                let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-                let length = [
-                    31,
-                    if leap { 29 } else { 28 },
-                    31,
-                    30,
-                    31,
-                    30,
-                    31,
-                    31,
-                    30,
-                    31,
-                    30,
-                    31,
-                ];
-                for day in 1..=length[month as usize - 1] {
+                for day in 1..=days_in_month(year, month) {
                     assert_eq!(
                         days_since_epoch(year, month, day),
                         days,

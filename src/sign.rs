@@ -124,16 +124,27 @@ fn sign_long(
 ) {
     let mut code_type_buf = [0u8; 20];
     let mut ts_buf = [0u8; 20];
+    let code_type_len = decimal_len(code_type.into());
+    let ts_len = decimal_len(ts);
+    put_decimal(&mut code_type_buf, code_type.into(), code_type_len);
+    put_decimal(&mut ts_buf, ts, ts_len);
     let mut hasher = Sha256::new();
     hasher.update(phone.as_bytes());
-    hasher.update(write_decimal(code_type.into(), &mut code_type_buf));
+    hasher.update(&code_type_buf[..code_type_len]);
     hasher.update(random.as_bytes());
-    hasher.update(write_decimal(ts, &mut ts_buf));
+    hasher.update(&ts_buf[..ts_len]);
     hasher.update(secret.as_bytes());
     let digest = hasher.finalize();
-    for (pair, byte) in out.chunks_exact_mut(2).zip(digest) {
-        pair.copy_from_slice(&HEX_PAIRS[usize::from(byte)]);
-    }
+    // The digest as the state words `write_hex` takes.
+    let state = std::array::from_fn(|i| {
+        u32::from_be_bytes([
+            digest[4 * i],
+            digest[4 * i + 1],
+            digest[4 * i + 2],
+            digest[4 * i + 3],
+        ])
+    });
+    write_hex(&state, out);
 }
 
 /// SHA-256's initial hash value (FIPS 180-4, section 5.3.3).
@@ -308,6 +319,7 @@ fn write_hex_bytewise(state: &[u32; 8], out: &mut [u8; SIGNATURE_LEN]) {
 }
 
 /// The two lowercase hex digits of every byte value.
+#[cfg(any(test, not(target_arch = "x86_64")))]
 static HEX_PAIRS: [[u8; 2]; 256] = {
     let digits = b"0123456789abcdef";
     let mut table = [[0u8; 2]; 256];
@@ -367,27 +379,6 @@ pub fn new_random() -> String {
     out
 }
 
-/// Writes `value` in decimal into `buf` and returns the written bytes.
-/// `i64::MIN` has 20 characters, which is the buffer size.
-fn write_decimal(value: i64, buf: &mut [u8; 20]) -> &[u8] {
-    let negative = value < 0;
-    let mut magnitude = value.unsigned_abs();
-    let mut pos = buf.len();
-    loop {
-        pos -= 1;
-        buf[pos] = b'0' + (magnitude % 10) as u8;
-        magnitude /= 10;
-        if magnitude == 0 {
-            break;
-        }
-    }
-    if negative {
-        pos -= 1;
-        buf[pos] = b'-';
-    }
-    &buf[pos..]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,8 +400,6 @@ mod tests {
             i64::MAX,
             i64::MIN,
         ] {
-            let mut buf = [0u8; 20];
-            assert_eq!(write_decimal(value, &mut buf), value.to_string().as_bytes());
             let len = decimal_len(value);
             assert_eq!(len, value.to_string().len());
             let mut block = [b'x'; 22];
