@@ -87,15 +87,16 @@ fn is_valid_random(random: &[u8]) -> bool {
         return false;
     };
     let bytes = u128::from_ne_bytes(random);
-    // With every byte below 0x80, no byte's sum below carries into the next: a byte
-    // reaches 0x80 plus 0x5F only from 0x21 up, and plus 1 only from 0x7F up.
+    // With every byte below 0x80 no sum below carries into the next byte, and a
+    // byte b has its high bit set in b + 0x5F exactly when b >= 0x21, and in b + 1
+    // exactly when b >= 0x7F.
     bytes & HIGH_BITS == 0
         && bytes.wrapping_add(ONES * 0x5f) & HIGH_BITS == HIGH_BITS
         && bytes.wrapping_add(ONES) & HIGH_BITS == 0
 }
 
-/// `sms_sign` for the common case, in one pass over each argument: valid
-/// arguments, ASCII strings and a message that fits one stack buffer. Returns
+/// `sms_sign` for the common case: valid arguments, ASCII strings (found with
+/// `strlen`, checked a word at a time) and a message that fits one stack buffer. Returns
 /// false, having written nothing to `out`, for anything else.
 ///
 /// # Safety
