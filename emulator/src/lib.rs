@@ -138,6 +138,13 @@ impl RunningEmulator {
         self.shared.state().arm(fault, count)
     }
 
+    /// How many send requests their client aborted: closed the connection during a
+    /// `delay`, `hang` or `slow_drip` fault, before the whole answer was sent
+    /// (`GET /emulator/v1/stats`).
+    pub fn aborted(&self) -> u64 {
+        self.shared.state().aborted()
+    }
+
     /// Stops the server and waits for its thread (same as dropping the handle).
     pub fn shutdown(self) {}
 }

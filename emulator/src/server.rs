@@ -32,6 +32,7 @@ pub const SEND_PATH: &str = "/v2/sms/enduserapi/v2/sendPhoneSmsCode";
 const CODES_PATH: &str = "/emulator/v1/codes";
 const RESET_PATH: &str = "/emulator/v1/reset";
 const FAULTS_PATH: &str = "/emulator/v1/faults";
+const STATS_PATH: &str = "/emulator/v1/stats";
 
 /// Request bodies are read (so keep-alive works) up to this size; the send body is ignored.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -158,6 +159,13 @@ async fn handle(
     let method = &parts.method;
     match parts.uri.path() {
         SEND_PATH if method == Method::POST => send(query, &shared).await,
+        STATS_PATH if method == Method::GET => {
+            let aborted = shared.state().aborted();
+            Ok(json(
+                StatusCode::OK,
+                format!(r#"{{"aborted":{aborted}}}"#).into(),
+            ))
+        }
         CODES_PATH if method == Method::GET => Ok(list_codes(query, &shared)),
         RESET_PATH if method == Method::POST => {
             shared.state().reset();
@@ -168,7 +176,7 @@ async fn handle(
             shared.state().disarm();
             Ok(json(StatusCode::OK, r#"{"ok":true,"armed":0}"#.into()))
         }
-        SEND_PATH | CODES_PATH | RESET_PATH | FAULTS_PATH => Ok(api_error(
+        SEND_PATH | CODES_PATH | RESET_PATH | FAULTS_PATH | STATS_PATH => Ok(api_error(
             StatusCode::METHOD_NOT_ALLOWED,
             "method not allowed",
         )),
@@ -177,7 +185,7 @@ async fn handle(
 }
 
 /// The send endpoint: an armed fault, or the real answer.
-async fn send(query: &str, shared: &Shared) -> Result<Response<ResBody>, CloseConnection> {
+async fn send(query: &str, shared: &Arc<Shared>) -> Result<Response<ResBody>, CloseConnection> {
     let fault = shared.state().next_fault();
     let Some(Fault { kind, delay_ms }) = fault else {
         return Ok(answer(query, shared));
@@ -190,11 +198,15 @@ async fn send(query: &str, shared: &Shared) -> Result<Response<ResBody>, CloseCo
             // Handled (and a code issued) on arrival; only the answer is late, like a
             // server whose response is slow to come back.
             let response = answer(query, shared);
+            let watch = AbortWatch::new(shared);
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            watch.finish();
             Ok(response)
         }
         FaultKind::Hang => {
+            let watch = AbortWatch::new(shared);
             tokio::time::sleep(HANG_FOR).await;
+            watch.finish();
             Err(CloseConnection)
         }
         FaultKind::Close => Err(CloseConnection),
@@ -210,7 +222,7 @@ async fn send(query: &str, shared: &Shared) -> Result<Response<ResBody>, CloseCo
         )),
         FaultKind::HugeBody => Ok(json(StatusCode::OK, huge_body())),
         FaultKind::SlowDrip => {
-            let mut response = Response::new(Either::Right(Drip::new(SUCCESS_BODY)));
+            let mut response = Response::new(Either::Right(Drip::new(SUCCESS_BODY, shared)));
             set_content_type(&mut response, "application/json");
             Ok(response)
         }
@@ -354,19 +366,51 @@ fn set_content_type(response: &mut Response<ResBody>, content_type: &'static str
         .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
 }
 
+/// Counts a send request as aborted when dropped before [`AbortWatch::finish`]: hyper
+/// drops the service future, or the body, when the client closes the connection first.
+/// What tests of cancellation count (`GET /emulator/v1/stats`).
+struct AbortWatch {
+    shared: Arc<Shared>,
+    finished: bool,
+}
+
+impl AbortWatch {
+    fn new(shared: &Arc<Shared>) -> AbortWatch {
+        AbortWatch {
+            shared: Arc::clone(shared),
+            finished: false,
+        }
+    }
+
+    /// The answer went out whole (or the emulator itself ended it): not an abort.
+    fn finish(mut self) {
+        self.finished = true;
+    }
+}
+
+impl Drop for AbortWatch {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.shared.state().count_abort();
+        }
+    }
+}
+
 /// A body that sends one byte, then one more each second (`slow_drip`).
 pub struct Drip {
     data: Bytes,
     sent: usize,
     timer: Pin<Box<Sleep>>,
+    watch: Option<AbortWatch>,
 }
 
 impl Drip {
-    fn new(text: &'static str) -> Drip {
+    fn new(text: &'static str, shared: &Arc<Shared>) -> Drip {
         Drip {
             data: Bytes::from_static(text.as_bytes()),
             sent: 0,
             timer: Box::pin(tokio::time::sleep(Duration::ZERO)),
+            watch: Some(AbortWatch::new(shared)),
         }
     }
 }
@@ -387,6 +431,11 @@ impl Body for Drip {
         }
         let byte = self.data.slice(self.sent..self.sent + 1);
         self.sent += 1;
+        if self.sent == self.data.len() {
+            if let Some(watch) = self.watch.take() {
+                watch.finish();
+            }
+        }
         let next = tokio::time::Instant::now() + Duration::from_secs(1);
         self.timer.as_mut().reset(next);
         Poll::Ready(Some(Ok(Frame::data(byte))))

@@ -88,6 +88,8 @@ pub struct State {
     prune_at: usize,
     faults: VecDeque<(Fault, u64)>,
     armed: u64,
+    /// Send requests whose client closed the connection before the answer was complete.
+    aborted: u64,
 }
 
 impl Default for State {
@@ -99,6 +101,7 @@ impl Default for State {
             prune_at: 1024,
             faults: VecDeque::new(),
             armed: 0,
+            aborted: 0,
         }
     }
 }
@@ -173,7 +176,17 @@ impl State {
             .collect()
     }
 
-    /// Forgets codes, rate-limit history and armed faults.
+    /// Counts one send request whose client went away before the whole answer was sent.
+    pub fn count_abort(&mut self) {
+        self.aborted = self.aborted.saturating_add(1);
+    }
+
+    /// How many send requests were aborted by their client (see [`State::count_abort`]).
+    pub fn aborted(&self) -> u64 {
+        self.aborted
+    }
+
+    /// Forgets codes, rate-limit history, armed faults and the abort count.
     pub fn reset(&mut self) {
         *self = State::default();
     }

@@ -303,3 +303,48 @@ fn in_process_api_arms_and_resets_too() {
     assert_eq!(emu.codes_for(PHONE).len(), 1);
     assert!(emu.codes_for("1").is_empty());
 }
+
+/// Polls the abort count until it reaches `want` (the emulator sees the close a moment
+/// after the client makes it), or gives up after 10 s.
+fn wait_for_aborted(emu: &smscode_emulator::RunningEmulator, want: u64) -> u64 {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while emu.aborted() < want && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    emu.aborted()
+}
+
+#[test]
+fn a_client_that_gives_up_is_counted_as_aborted() {
+    let emu = start_unlimited();
+    for fault in [
+        r#"{"fault":"hang"}"#,
+        r#"{"fault":"delay","delayMs":30000}"#,
+        r#"{"fault":"slow_drip"}"#,
+    ] {
+        let before = emu.aborted();
+        arm(&emu, fault);
+        let result = agent(Duration::from_millis(500))
+            .post(send_url(&emu))
+            .send_empty()
+            .and_then(|mut r| r.body_mut().read_to_string());
+        assert!(result.is_err(), "{fault}: the client gave up");
+        assert_eq!(wait_for_aborted(&emu, before + 1), before + 1, "{fault}");
+    }
+    let (status, stats) = get_json(&emu, "/emulator/v1/stats");
+    assert_eq!(status, 200);
+    assert_eq!(stats, serde_json::json!({"aborted": 3}));
+    emu.reset();
+    assert_eq!(emu.aborted(), 0, "reset clears the count");
+}
+
+#[test]
+fn answers_sent_whole_are_not_aborts() {
+    let emu = start_unlimited();
+    arm(&emu, r#"{"fault":"delay","delayMs":200}"#);
+    assert_eq!(send(&emu, &Params::signed(PHONE, 3)), 200);
+    assert_eq!(send(&emu, &Params::signed("13800138001", 3)), 200);
+    // Give a late close the time to be counted before asserting it was not.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(emu.aborted(), 0);
+}
