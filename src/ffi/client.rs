@@ -135,8 +135,7 @@ pub unsafe extern "C" fn sms_client_set_timeouts(
     total_timeout_ms: u32,
 ) -> i32 {
     call("sms_client_set_timeouts", || {
-        // SAFETY: the caller keeps the contract above: each pointer is NULL or
-        // valid for the call (a live handle, a NUL-terminated string).
+        // SAFETY: `client` is NULL (refused) or a live handle.
         let client = unsafe { arg_ref(client, "client")? };
         let connect = Duration::from_millis(connect_timeout_ms.into());
         let total = Duration::from_millis(total_timeout_ms.into());
@@ -278,8 +277,7 @@ pub unsafe extern "C" fn sms_client_set_clock_offset_ms(
     offset_ms: i64,
 ) -> i32 {
     call("sms_client_set_clock_offset_ms", || {
-        // SAFETY: the caller keeps the contract above: each pointer is NULL or
-        // valid for the call (a live handle, a NUL-terminated string).
+        // SAFETY: `client` is NULL (refused) or a live handle.
         let client = unsafe { arg_ref(client, "client")? };
         client.reconfigure(|b| b.clock_offset_ms(offset_ms))
     })
@@ -320,8 +318,7 @@ pub unsafe extern "C" fn sms_client_set_resend_guard_ms(
     interval_ms: u32,
 ) -> i32 {
     call("sms_client_set_resend_guard_ms", || {
-        // SAFETY: the caller keeps the contract above: each pointer is NULL or
-        // valid for the call (a live handle, a NUL-terminated string).
+        // SAFETY: `client` is NULL (refused) or a live handle.
         let client = unsafe { arg_ref(client, "client")? };
         let interval = Duration::from_millis(interval_ms.into());
         client.reconfigure(|b| b.resend_guard(interval))

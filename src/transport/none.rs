@@ -15,7 +15,7 @@ pub(crate) enum CaFile {}
 impl CaFile {
     pub(crate) fn read(_path: &Path) -> Result<CaFile, Error> {
         Err(unsupported(
-            "a CA file (your HTTP stack decides what it trusts)",
+            "a CA file (your HTTP stack decides what to trust)",
         ))
     }
 }
@@ -28,9 +28,7 @@ impl Transport {
     /// apply to.
     pub(crate) fn new(options: &TransportOptions) -> Result<Transport, Error> {
         if *options != TransportOptions::default() {
-            return Err(unsupported(
-                "timeouts and a proxy (set them in your HTTP stack)",
-            ));
+            return Err(unsupported("timeouts and a proxy (your HTTP stack's own)"));
         }
         Ok(Transport)
     }
