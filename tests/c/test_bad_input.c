@@ -140,7 +140,8 @@ static void setters(void) {
   EXPECT(sms_client_add_ca_file(client, big), SMS_ERR_INVALID_ARGUMENT, fn, "CA file");
   unlink(empty_pem);
 
-  /* User agent, language, ssid and stid: at most 256 bytes, no control characters. */
+  /* User agent, language, ssid and stid: at most 256 bytes, no control characters; the
+   * two header values also non-empty ASCII (an empty language means none). */
   char len256[257];
   char len257[258];
   memset(len256, 'x', 256);
@@ -157,6 +158,9 @@ static void setters(void) {
   EXPECT(sms_client_set_user_agent(client, "ua\r\nX-Injected: 1"), SMS_ERR_INVALID_ARGUMENT, fn,
          "control");
   EXPECT(sms_client_set_user_agent(client, "ua\x1b[31m"), SMS_ERR_INVALID_ARGUMENT, fn, "control");
+  /* libcurl drops an empty header; the platforms' stacks refuse non-ASCII values. */
+  EXPECT(sms_client_set_user_agent(client, ""), SMS_ERR_INVALID_ARGUMENT, fn, "non-empty");
+  EXPECT(sms_client_set_user_agent(client, "caf\xc3\xa9/1"), SMS_ERR_INVALID_ARGUMENT, fn, "ASCII");
   CHECK_EQ(sms_client_set_user_agent(client, len256), SMS_OK);
   CHECK_EQ(sms_client_set_user_agent(client, "my-app/1.0"), SMS_OK);
 
@@ -167,6 +171,10 @@ static void setters(void) {
   EXPECT(sms_client_set_language(client, big), SMS_ERR_INVALID_ARGUMENT, fn, "256");
   EXPECT(sms_client_set_language(client, len257), SMS_ERR_INVALID_ARGUMENT, fn, "256");
   EXPECT(sms_client_set_language(client, "en\r\nX: y"), SMS_ERR_INVALID_ARGUMENT, fn, "control");
+  EXPECT(sms_client_set_language(client,
+                                 "fran\xc3\xa7"
+                                 "ais"),
+         SMS_ERR_INVALID_ARGUMENT, fn, "ASCII");
   CHECK_EQ(sms_client_set_language(client, len256), SMS_OK);
   CHECK_EQ(sms_client_set_language(client, "en-US"), SMS_OK);
   CHECK_EQ(sms_client_set_language(client, ""), SMS_OK);

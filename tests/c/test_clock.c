@@ -33,11 +33,32 @@ void test_clock(void) {
   CHECK_EQ(send_with_offset(-601000, &skew), 5145);
   CHECKF(llabs(skew - 601000) <= 2000, "skew %lld, want about +601000", (long long)skew);
 
-  /* The largest accepted offset is sent as is (a negative ts): the server refuses it. */
+  /* The largest offsets are accepted by the setter; one that puts ts before 1970 is
+   * refused at the send and at the prepare alike, as a negative ts is everywhere. */
   const int64_t hundred_years = 100LL * 365 * 24 * 3600 * 1000;
-  CHECK_EQ(send_with_offset(-hundred_years, &skew), 5145);
-  CHECKF(llabs(skew - hundred_years) <= 2000, "skew %lld, want about +100 years", (long long)skew);
+  CHECK_EQ(send_with_offset(-hundred_years, &skew), SMS_ERR_INVALID_ARGUMENT);
+  CHECK_LAST_ERROR_HAS("before 1970");
+  CHECK_EQ(skew, SMS_CLOCK_SKEW_UNKNOWN);
   CHECK_EQ(send_with_offset(hundred_years, &skew), 5145);
+  SmsClient *far = new_client(url, "demo", "demo-secret");
+  if (far == NULL) return;
+  int64_t read_back = 0;
+  CHECK_EQ(sms_client_clock_offset_ms(far, &read_back), SMS_OK);
+  CHECK_EQ(read_back, 0);
+  CHECK_EQ(sms_client_set_clock_offset_ms(far, -3153600000000LL), SMS_OK);
+  CHECK_EQ(sms_client_clock_offset_ms(far, &read_back), SMS_OK);
+  CHECK_EQ(read_back, -3153600000000LL);
+  CHECK_EQ(sms_client_set_clock_offset_ms(far, hundred_years + 1), SMS_ERR_INVALID_ARGUMENT);
+  CHECK_EQ(sms_client_clock_offset_ms(far, &read_back), SMS_OK);
+  CHECK_EQ(read_back, -3153600000000LL);
+  SmsRequest *request = NULL;
+  CHECK_EQ(sms_client_prepare(far, "+86", "13800138000", SMS_CODE_TYPE_LOGIN, &request),
+           SMS_ERR_INVALID_ARGUMENT);
+  CHECK_LAST_ERROR_HAS("before 1970");
+  CHECK(request == NULL);
+  CHECK_EQ(sms_client_clock_offset_ms(far, NULL), SMS_ERR_NULL_ARGUMENT);
+  CHECK_EQ(sms_client_clock_offset_ms(NULL, &read_back), SMS_ERR_NULL_ARGUMENT);
+  sms_client_free(far);
 
   /* The correction: one client, rejected, then offset by the measured skew. */
   SmsClient *client = new_client(url, "demo", "demo-secret");

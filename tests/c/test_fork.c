@@ -55,8 +55,9 @@ int main(void) {
     passed++;
   } else {
     failed++;
-    fprintf(stderr, "FAIL: the child exited with %d (signal %d): a valgrind report or a failed send\n",
-            WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    fprintf(
+        stderr, "FAIL: the child exited with %d (signal %d): a valgrind report or a failed send\n",
+        WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   }
   code = send_once(base, "13922220003");
   if (code == SMS_CODE_SENT) {

@@ -19,7 +19,7 @@
 #include "harness.h"
 #include "prepared_vectors.h"
 
-#define BODY_CAP (64 * 1024 + 1)
+#define BODY_CAP (SMS_MAX_RESPONSE_BODY + 1)
 
 static void vectors(void) {
   section("prepare: the prepared-request vectors give the same URL and headers");
@@ -138,6 +138,22 @@ static void read_response_mapping(void) {
   CHECK_EQ(read_literal(client, 302, NULL, "", NULL), SMS_ERR_HTTP_STATUS);
   CHECK_EQ(read_literal(client, 200, NULL, "not json", NULL), SMS_ERR_BAD_RESPONSE);
   CHECK_EQ(read_literal(client, 200, NULL, "{\"code\":-5}", NULL), SMS_ERR_BAD_RESPONSE);
+  /* Without a readable code a non-2xx status wins: a negative code is not one. */
+  CHECK_EQ(read_literal(client, 500, NULL, "{\"code\":-5}", NULL), SMS_ERR_HTTP_STATUS);
+  /* All three HTTP date forms, with whitespace around, give the same skew. */
+  const char *dates[] = {"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+                         "Sun Nov  6 08:49:37 1994", "  Sun, 06 Nov 1994 08:49:37 GMT "};
+  int64_t first_skew = 0;
+  for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+    response = NULL;
+    CHECK_EQ(read_literal(client, 200, dates[i], "{\"code\":200}", &response), 200);
+    int64_t skew = sms_response_clock_skew_ms(response);
+    CHECKF(skew != SMS_CLOCK_SKEW_UNKNOWN, "date form %zu unread", i);
+    if (i == 0) first_skew = skew;
+    CHECKF(llabs(skew - first_skew) <= 2000, "form %zu: skew %lld vs %lld", i, (long long)skew,
+           (long long)first_skew);
+    sms_response_free(response);
+  }
   CHECK_EQ(read_literal(client, 0, NULL, "{\"code\":200}", NULL), SMS_ERR_INVALID_ARGUMENT);
   CHECK_EQ(read_literal(client, 1000, NULL, "{\"code\":200}", NULL), SMS_ERR_INVALID_ARGUMENT);
   CHECK_EQ(sms_client_read_response(client, 200, NULL, NULL, 4, NULL), SMS_ERR_NULL_ARGUMENT);
@@ -155,6 +171,9 @@ static void read_response_mapping(void) {
     big[len + 1] = '\0';
     CHECK_EQ(read_literal(client, 200, NULL, big, NULL), SMS_ERR_BAD_RESPONSE);
     CHECK_LAST_ERROR_HAS("larger than 65536 bytes");
+    /* A gateway's large error page: its status, whatever the size. */
+    CHECK_EQ(read_literal(client, 502, NULL, big, NULL), SMS_ERR_HTTP_STATUS);
+    CHECK_LAST_ERROR_HAS("HTTP 502");
     free(big);
   }
   sms_client_free(client);
@@ -325,7 +344,7 @@ void test_unsupported(void) {
   SmsResponse *response = sentinel;
   CHECK_EQ(sms_client_send(client, "+86", "13800138000", 3, &response), SMS_ERR_UNSUPPORTED);
   CHECK_LAST_ERROR_HAS("sms_client_send: sending needs the built-in transport");
-  CHECK_LAST_ERROR_HAS("sms_client_prepare");
+  CHECK_LAST_ERROR_HAS("read_response");
   CHECK(response == sentinel);
   CHECK_EQ(sms_send_code("eu", "demo", "demo-secret", "+86", "13800138000", 3),
            SMS_ERR_UNSUPPORTED);

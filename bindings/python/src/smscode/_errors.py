@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import _native
-from ._enums import ServerCode, Status
+from ._codes import ServerCode
+from ._enums import Status
 
 if TYPE_CHECKING:
     from ._result import SendResult

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from . import _native
-from ._enums import ServerCode
+from ._codes import ServerCode
 from ._errors import INT32, SmsServerError, integer_argument
 
 
