@@ -1,4 +1,7 @@
-//! Generates `include/smscode.h` with cbindgen, and gives the Linux `.so` its SONAME.
+//! Generates the C header with cbindgen into `OUT_DIR` (never into the source tree:
+//! `scripts/check-header.sh` compares it with the committed `include/smscode.h`, and
+//! `scripts/check-header.sh --write` updates that), and gives the Linux `.so` its
+//! SONAME.
 
 use std::path::Path;
 
@@ -28,14 +31,8 @@ fn main() {
         .with_config(config)
         .with_src(Path::new(&crate_dir).join("src/ffi/mod.rs"));
     let header = builder.generate().expect("cbindgen can parse src/ffi");
-    let path = Path::new(&crate_dir).join("include").join("smscode.h");
-    let mut generated = Vec::new();
-    header.write(&mut generated);
-    // Write only on change, so an unchanged header keeps its timestamp.
-    if std::fs::read(&path).ok().as_deref() != Some(generated.as_slice()) {
-        std::fs::create_dir_all(path.parent().expect("include/")).expect("create include/");
-        std::fs::write(&path, generated).expect("write include/smscode.h");
-    }
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    header.write_to_file(Path::new(&out_dir).join("smscode.h"));
 }
 
 /// `libsmscode.so.<major>.<minor>` for 0.x versions, `libsmscode.so.<major>` from 1.0.

@@ -2,8 +2,8 @@
 
     python bench/report.py RESULTS_DIR OUT.md
 
-The findings (profiling, proposed fixes) are prose kept in bench/findings.md and
-copied in verbatim: they explain the numbers, so they change only when the code does.
+The findings (profiling, what was fixed and why) are prose in bench/findings.md; this
+report links to them instead of repeating them.
 """
 
 from __future__ import annotations
@@ -419,10 +419,13 @@ def main() -> None:
         add("Not run in this report: `cargo bench --bench core` runs them.")
     add("")
 
-    findings = here / "findings.md"
-    if findings.exists():
-        add(findings.read_text().rstrip())
-        add("")
+    add("## Findings")
+    add("")
+    add(
+        "What costs what, what was fixed and what remains: "
+        "[bench/findings.md](../bench/findings.md)."
+    )
+    add("")
     add("## Raw data")
     add("")
     add(

@@ -71,12 +71,15 @@
 #define SMS_ERR_TLS -7
 
 /**
- * A non-2xx HTTP status (or a redirect, never followed) without a JSON `code`.
+ * A non-2xx HTTP status (or a redirect, never followed) without a readable JSON
+ * `code`, whatever the body: not JSON, a negative code, or over
+ * `SMS_MAX_RESPONSE_BODY` bytes.
  */
 #define SMS_ERR_HTTP_STATUS -8
 
 /**
- * The body is not JSON, has no integer `code` (or a negative one), or is over 64 KiB.
+ * A 2xx answer whose body is not JSON, has no integer `code` (or a negative one),
+ * or is over `SMS_MAX_RESPONSE_BODY` bytes.
  */
 #define SMS_ERR_BAD_RESPONSE -9
 
@@ -136,6 +139,13 @@
  * Size of the buffer `sms_sign` needs: 64 hex characters and a NUL.
  */
 #define SMS_SIGNATURE_BUFFER_LEN 65
+
+/**
+ * The largest response body the library reads (64 KiB): a longer one is never the
+ * platform's answer. An HTTP stack that hands bodies to `sms_client_read_response`
+ * needs to read at most one byte more.
+ */
+#define SMS_MAX_RESPONSE_BODY 65536
 
 /**
  * `sms_response_clock_skew_ms` returns this when the server sent no usable `Date`.
@@ -259,8 +269,10 @@ int32_t sms_client_set_proxy(const SmsClient *client, const char *proxy_url);
 int32_t sms_client_add_ca_file(const SmsClient *client, const char *pem_path);
 
 /**
- * Sets the `User-Agent` header (default `"smscode/<version>"`); at most 256
- * bytes, no control characters.
+ * Sets the `User-Agent` header (default `"smscode/<version>"`): non-empty printable
+ * ASCII, at most 256 bytes (an empty header is dropped by libcurl, and the platforms'
+ * HTTP stacks refuse non-ASCII values), else `SMS_ERR_INVALID_ARGUMENT` and the client
+ * is unchanged.
  *
  * # Safety
  * `client` is NULL or a live handle; `user_agent` is NULL or NUL-terminated.
@@ -269,7 +281,8 @@ int32_t sms_client_set_user_agent(const SmsClient *client, const char *user_agen
 
 /**
  * Sends `X-Q-Language: <language>` (e.g. `"en-US"`) with each request; `""` sends
- * none (the default). At most 256 bytes, no control characters.
+ * none (the default). Printable ASCII, at most 256 bytes, else
+ * `SMS_ERR_INVALID_ARGUMENT` and the client is unchanged.
  *
  * # Safety
  * `client` is NULL or a live handle; `language` is NULL or NUL-terminated.
@@ -288,12 +301,26 @@ int32_t sms_client_set_enterprise(const SmsClient *client, const char *ssid, con
 /**
  * Adds `offset_ms` to the system clock for the request's `ts` (default 0). The
  * server refuses a `ts` more than 10 minutes off its clock; set this from
- * `sms_response_clock_skew_ms` on a device with a wrong clock. |offset| <= 100 years.
+ * `sms_response_clock_skew_ms` on a device with a wrong clock. |offset| <= 100 years,
+ * else `SMS_ERR_INVALID_ARGUMENT` and the client is unchanged. A send or prepare
+ * whose `ts` (clock plus offset) would fall before 1970 is refused with
+ * `SMS_ERR_INVALID_ARGUMENT`, as `sms_sign` and `sms_client_prepare_with` refuse a
+ * negative `ts`.
  *
  * # Safety
  * `client` is NULL or a live handle.
  */
 int32_t sms_client_set_clock_offset_ms(const SmsClient *client, int64_t offset_ms);
+
+/**
+ * Writes the client's clock offset in milliseconds (the last one set with
+ * `sms_client_set_clock_offset_ms`, 0 by default) to `*out_offset_ms` and returns
+ * `SMS_OK`; on failure nothing is written.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `out_offset_ms` is NULL or writable.
+ */
+int32_t sms_client_clock_offset_ms(const SmsClient *client, int64_t *out_offset_ms);
 
 /**
  * Double-tap guard: a second send to the same international code, phone and code
@@ -334,12 +361,14 @@ int32_t sms_client_send(const SmsClient *client,
  * Releases a response. `NULL` is a no-op.
  *
  * # Safety
- * `response` is NULL or a response from `sms_client_send` not yet freed.
+ * `response` is NULL or a response from `sms_client_send` or
+ * `sms_client_read_response` not yet freed.
  */
 void sms_response_free(SmsResponse *response);
 
 /**
- * The server's `code` (the same value `sms_client_send` returned);
+ * The server's `code` (the same value `sms_client_send` or
+ * `sms_client_read_response` returned);
  * `SMS_ERR_NULL_ARGUMENT` if `response` is NULL.
  *
  * # Safety
@@ -427,8 +456,8 @@ const char *sms_version(void);
  * - `SMS_OK` (0) and a new `SmsRequest` in `*out_request`: send it, then pass the
  *   answer to `sms_client_read_response`; free it with `sms_request_free`.
  * - a server code answered locally (5019, 5021, 5023, 5116, or the resend guard's
- *   5058; never 0 or 200), with nothing written and nothing to send: the same
- *   answer `sms_client_send` gives (HTTP status 0, no msg, unknown clock skew).
+ *   5058; never 0 or 200), with nothing written and nothing to send: the code
+ *   `sms_client_send` returns for the same input.
  * - a negative `SMS_ERR_*` status (as `sms_client_send`'s local failures), with
  *   nothing written.
  *
@@ -548,17 +577,23 @@ size_t sms_request_body_len(const SmsRequest *request);
  * transport.
  *
  * `http_status` is the answer's status (100..=999, else `SMS_ERR_INVALID_ARGUMENT`).
- * `date_header` is the `Date` header's value, or NULL without one; a value that is
- * not a valid HTTP date (or not UTF-8) gives an unknown skew, as with the built-in
- * transport. `body` points to `body_len` bytes (NULL is allowed when `body_len` is
- * 0): the whole body as received, after any `Content-Encoding` was undone; reading
- * more than 64 KiB + 1 bytes is never needed.
+ * `date_header` is the `Date` header's value, or NULL without one. It is read in
+ * any of the three HTTP date forms (IMF-fixdate, RFC 850, asctime), surrounding
+ * whitespace ignored; anything else (or text that is not UTF-8) gives an unknown
+ * skew, as with the built-in transport. `body` points to `body_len` bytes (NULL is
+ * allowed when `body_len` is 0): the body as received, after any
+ * `Content-Encoding` was undone. Reading more than `SMS_MAX_RESPONSE_BODY` + 1
+ * bytes is never needed: a longer body is never the platform's answer.
  *
  * Returns the server's code (>= 0) and, when `out_response` is not NULL, writes a
  * new `SmsResponse` (free it with `sms_response_free`), just as `sms_client_send`
- * does; or a negative status with nothing written: `SMS_ERR_HTTP_STATUS` (a
- * non-2xx answer, a redirect included, without a JSON code), `SMS_ERR_BAD_RESPONSE`
- * (not the platform's JSON, a negative code, or a body over 64 KiB).
+ * does; or a negative status with nothing written. Which rule wins:
+ * 1. A readable code wins over the HTTP status: a non-negative integer `code` in a
+ *    JSON object of at most `SMS_MAX_RESPONSE_BODY` bytes, with any status.
+ * 2. Otherwise a non-2xx status (a redirect included) is `SMS_ERR_HTTP_STATUS`,
+ *    whatever the body: not JSON, a negative code, or over the cap (a gateway's
+ *    large error page).
+ * 3. Otherwise (a 2xx status) `SMS_ERR_BAD_RESPONSE`.
  *
  * # Safety
  * `client` is NULL or a live handle; `date_header` is NULL or NUL-terminated;
@@ -586,7 +621,7 @@ int32_t sms_client_read_response(const SmsClient *client,
  * SHA-256 of the empty string. The example's real signature is
  * adf0cd13e4a086f78577ca284df28a5382a7af36e011e1aec6375a0a615fb891.
  *
- * Thread-safe; allocates nothing.
+ * Thread-safe; allocates nothing (except for the message of a failure).
  *
  * # Safety
  * String arguments are NULL or NUL-terminated; `out` is NULL or writable for
@@ -617,7 +652,8 @@ int32_t sms_sign(const char *phone,
  * total), so repeated calls reuse connections. Blocks until the answer. Never
  * retries: a send is not idempotent. Thread-safe.
  *
- * Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it.
+ * Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it
+ * (once the arguments are read: NULL and non-UTF-8 are reported first).
  *
  * # Safety
  * String arguments are NULL or NUL-terminated.

@@ -65,6 +65,7 @@ stage "rust build" cargo build --release --workspace --locked
 # library provides it (scripts/install.sh); give the build tree the same name.
 ln -sf libsmscode.so "target/release/$(soname target/release/libsmscode.so)"
 stage "header is committed as generated" scripts/check-header.sh
+stage "bindings' server codes are generated from the core" python3 scripts/gen-bindings.py --check
 stage "README C example" scripts/check-readme.sh
 stage "rust tests" cargo test --release --workspace --locked --no-fail-fast
 # The shipped library (ship profile: LTO, one codegen unit) takes minutes to build;

@@ -1,9 +1,52 @@
-//! The server's answer: parsing and the documented codes.
+//! The server's answer: the one mapping from (HTTP status, `Date`, body) to a result,
+//! for every transport.
 
+use std::time::UNIX_EPOCH;
+
+use serde_json::Value;
+
+use crate::codes::is_success;
 use crate::error::{Error, Status};
 
-/// Largest response body read; anything longer is a `BadResponse`.
+/// Largest response body read; anything longer is never the platform's answer.
 pub const MAX_BODY_BYTES: u64 = 64 * 1024;
+
+/// The outcome of a send that got an answer: from the server, or from the local
+/// checks that answer with the server's own codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendResult {
+    /// The platform's `code`: 200 (or 0) when sent. Unknown codes pass through.
+    pub code: i32,
+    /// `msg` as the server sent it; `None` when `null`, missing, or answered locally.
+    pub msg: Option<String>,
+    /// `extMsg` as the server sent it; `None` when `null`, missing, or answered locally.
+    pub ext_msg: Option<String>,
+    /// The HTTP status, or 0 when the answer came from the local checks
+    /// (validation or the resend guard) and nothing was sent.
+    pub http_status: u16,
+    /// Server clock (`Date` header) minus this client's clock (system clock plus the
+    /// configured offset), in ms; `None` without a usable `Date` header. The header
+    /// has one-second resolution (its middle is used), so this is accurate to ±0.5 s.
+    pub clock_skew_ms: Option<i64>,
+}
+
+impl SendResult {
+    /// True when the code was sent (`code` is 200 or 0).
+    pub fn is_success(&self) -> bool {
+        is_success(self.code)
+    }
+
+    /// An answer of the local checks: nothing was sent.
+    pub(crate) fn local(code: i32) -> SendResult {
+        SendResult {
+            code,
+            msg: None,
+            ext_msg: None,
+            http_status: 0,
+            clock_skew_ms: None,
+        }
+    }
+}
 
 /// The fields of the platform's JSON answer that a caller needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,463 +59,99 @@ pub struct ResponseBody {
     pub ext_msg: Option<String>,
 }
 
-/// Parses `{"code": int, "msg": str|null, "extMsg": str|null, "data": ...}`.
+/// Parses `{"code": int, "msg": str|null, "extMsg": str|null, "data": ...}` with
+/// serde_json.
 ///
 /// `code` must be an integer from 0 to `i32::MAX`: a negative code would read as one
 /// of the library's own negative statuses. `msg` and `extMsg` may be missing or
 /// `null` (the real service sends `null`), and are ignored when of another type.
 /// Other members are skipped; a member given twice counts with its last value.
-///
-/// The body must be one JSON document (RFC 8259, UTF-8) as serde_json reads it:
-/// nesting up to 127 levels, strings with valid escapes (surrogates in pairs), and
-/// numbers that fit an `f64`. The library's own small reader (no JSON library in the
-/// shipped build); the tests and the fuzz target check it against serde_json.
 pub fn parse_body(body: &[u8]) -> Result<ResponseBody, Error> {
-    let mut fields = [None, None, None];
-    let is_object = read_document(body, &mut fields).map_err(|NotJson(reason, at)| {
-        // Line and column as JSON parsers give them (1-based).
-        let line = 1 + body[..at].iter().filter(|&&b| b == b'\n').count();
-        let column = at
-            - body[..at]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1)
-            + 1;
-        Error::new(
-            Status::BadResponse,
-            format!("response is not JSON: {reason} at line {line} column {column}"),
-        )
-    })?;
-    if !is_object {
-        return Err(Error::new(
-            Status::BadResponse,
-            "response is not a JSON object",
-        ));
-    }
-    let [code, msg, ext_msg] = fields;
-    let code = match code {
-        Some(Value::Int(code)) => i32::try_from(code).ok(),
-        _ => None,
-    }
-    .ok_or_else(|| {
-        Error::new(
-            Status::BadResponse,
-            "response has no integer \"code\" field",
-        )
-    })?;
-    if code < 0 {
-        return Err(Error::new(
-            Status::BadResponse,
-            format!("response has a negative \"code\" ({code}); server codes are never negative"),
-        ));
-    }
-    let text = |value| match value {
-        Some(Value::Str(text)) => Some(text),
-        _ => None,
+    let bad = |message: String| Error::new(Status::BadResponse, message);
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| bad(format!("response is not JSON: {e}")))?;
+    let Value::Object(members) = value else {
+        return Err(bad("response is not a JSON object".into()));
     };
+    let code = members
+        .get("code")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| bad("response has no integer \"code\" field".into()))?;
+    if code < 0 {
+        return Err(bad(format!(
+            "response has a negative \"code\" ({code}); server codes are never negative"
+        )));
+    }
+    let code = i32::try_from(code)
+        .map_err(|_| bad(format!("response \"code\" {code} is out of range")))?;
+    let text = |name| members.get(name).and_then(Value::as_str).map(str::to_owned);
     Ok(ResponseBody {
         code,
-        msg: text(msg),
-        ext_msg: text(ext_msg),
+        msg: text("msg"),
+        ext_msg: text("extMsg"),
     })
 }
 
-/// Containers may nest this deep, minus one (serde_json's limit).
-const MAX_DEPTH: usize = 128;
-
-/// What the reader keeps of a value: only what the answer's fields can use.
-enum Value {
-    /// A number that is an integer in `i64` (no fraction or exponent, not `-0`).
-    Int(i64),
-    Str(String),
-    Object,
-    Other,
-}
-
-/// Why a body is not JSON, and the byte offset where that was found.
-struct NotJson(&'static str, usize);
-
-/// Reads a whole body; true when it is an object, whose members `code`, `msg` and
-/// `extMsg` are stored in `fields`, in that order (the last one of a name wins).
-fn read_document(body: &[u8], fields: &mut [Option<Value>; 3]) -> Result<bool, NotJson> {
-    // Every byte outside a string is ASCII in a valid document, so this is the same as
-    // checking each string's bytes.
-    let text = std::str::from_utf8(body).map_err(|e| NotJson("invalid UTF-8", e.valid_up_to()))?;
-    let mut reader = Reader { text, pos: 0 };
-    let value = reader.value(0, Some(fields))?;
-    reader.skip_whitespace();
-    if reader.pos < body.len() {
-        return Err(NotJson("trailing characters", reader.pos));
-    }
-    Ok(matches!(value, Value::Object))
-}
-
-struct Reader<'a> {
-    text: &'a str,
-    pos: usize,
-}
-
-impl Reader<'_> {
-    fn peek(&self) -> u8 {
-        // NUL stands for the end: outside a string it is never valid either.
-        self.text.as_bytes().get(self.pos).copied().unwrap_or(0)
-    }
-
-    fn fail<T>(&self, reason: &'static str) -> Result<T, NotJson> {
-        Err(NotJson(reason, self.pos))
-    }
-
-    /// Consumes `byte` if it comes next.
-    fn eat(&mut self, byte: u8) -> bool {
-        let found = self.peek() == byte;
-        self.pos += usize::from(found);
-        found
-    }
-
-    fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), b' ' | b'\n' | b'\t' | b'\r') {
-            self.pos += 1;
-        }
-    }
-
-    /// One value; `depth` containers enclose it. `fields` is given for the top level.
-    fn value(
-        &mut self,
-        depth: usize,
-        mut fields: Option<&mut [Option<Value>; 3]>,
-    ) -> Result<Value, NotJson> {
-        self.skip_whitespace();
-        let first = self.peek();
-        if matches!(first, b'{' | b'[') && depth + 1 >= MAX_DEPTH {
-            return self.fail("nested too deeply");
-        }
-        match first {
-            b'{' => {
-                self.pos += 1;
-                self.skip_whitespace();
-                if self.eat(b'}') {
-                    return Ok(Value::Object);
-                }
-                loop {
-                    self.skip_whitespace();
-                    if !self.eat(b'"') {
-                        return self.fail("expected a string key");
-                    }
-                    let key = self.string()?;
-                    self.skip_whitespace();
-                    if !self.eat(b':') {
-                        return self.fail("expected `:`");
-                    }
-                    let value = self.value(depth + 1, None)?;
-                    if let Some(fields) = fields.as_deref_mut() {
-                        let field = match key.as_str() {
-                            "code" => Some(0),
-                            "msg" => Some(1),
-                            "extMsg" => Some(2),
-                            _ => None,
-                        };
-                        if let Some(i) = field {
-                            fields[i] = Some(value);
-                        }
-                    }
-                    self.skip_whitespace();
-                    if !self.eat(b',') {
-                        return if self.eat(b'}') {
-                            Ok(Value::Object)
-                        } else {
-                            self.fail("expected `,` or `}`")
-                        };
-                    }
-                }
-            }
-            b'[' => {
-                self.pos += 1;
-                self.skip_whitespace();
-                if self.eat(b']') {
-                    return Ok(Value::Other);
-                }
-                loop {
-                    self.value(depth + 1, None)?;
-                    self.skip_whitespace();
-                    if !self.eat(b',') {
-                        return if self.eat(b']') {
-                            Ok(Value::Other)
-                        } else {
-                            self.fail("expected `,` or `]`")
-                        };
-                    }
-                }
-            }
-            b'"' => {
-                self.pos += 1;
-                self.string().map(Value::Str)
-            }
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => {
-                let word: &[u8] = match first {
-                    b't' => b"true",
-                    b'f' => b"false",
-                    _ => b"null",
-                };
-                if !self.text.as_bytes()[self.pos..].starts_with(word) {
-                    return self.fail("expected a value");
-                }
-                self.pos += word.len();
-                Ok(Value::Other)
-            }
-        }
-    }
-
-    /// The rest of a string whose opening quote was read.
-    fn string(&mut self) -> Result<String, NotJson> {
-        let mut out = String::new();
-        let mut start = self.pos;
-        loop {
-            match self.peek() {
-                b'"' => {
-                    out.push_str(&self.text[start..self.pos]);
-                    self.pos += 1;
-                    return Ok(out);
-                }
-                b'\\' => {
-                    out.push_str(&self.text[start..self.pos]);
-                    self.pos += 1;
-                    out.push(self.escape()?);
-                    start = self.pos;
-                }
-                // A raw control character (NUL included: also the end of the body).
-                0..=0x1f => return self.fail("unterminated string or control character in it"),
-                _ => self.pos += 1,
-            }
-        }
-    }
-
-    /// The character of an escape whose backslash was read.
-    fn escape(&mut self) -> Result<char, NotJson> {
-        let escaped = self.peek();
-        let c = match escaped {
-            b'"' | b'\\' | b'/' => char::from(escaped),
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                self.pos += 1;
-                let mut code = self.hex4()?;
-                if (0xDC00..0xE000).contains(&code) {
-                    return self.fail("unpaired surrogate in a \\u escape");
-                }
-                if (0xD800..0xDC00).contains(&code) {
-                    // A high surrogate: a low one must follow.
-                    if !(self.eat(b'\\') && self.eat(b'u')) {
-                        return self.fail("unpaired surrogate in a \\u escape");
-                    }
-                    let low = self.hex4()?;
-                    if !(0xDC00..0xE000).contains(&low) {
-                        return self.fail("unpaired surrogate in a \\u escape");
-                    }
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-                }
-                return char::from_u32(code).map_or_else(|| self.fail("invalid escape"), Ok);
-            }
-            _ => return self.fail("invalid escape"),
-        };
-        self.pos += 1;
-        Ok(c)
-    }
-
-    /// The four hex digits of a `\u` escape.
-    fn hex4(&mut self) -> Result<u32, NotJson> {
-        let mut code = 0;
-        for _ in 0..4 {
-            let Some(digit) = char::from(self.peek()).to_digit(16) else {
-                return self.fail("invalid \\u escape");
-            };
-            code = code * 16 + digit;
-            self.pos += 1;
-        }
-        Ok(code)
-    }
-
-    fn digit(&self) -> Option<u64> {
-        let b = self.peek();
-        b.is_ascii_digit().then(|| u64::from(b - b'0'))
-    }
-
-    /// A number. Its value is computed as serde_json computes it (without its
-    /// `float_roundtrip` feature), for the two things that matter: whether it is an
-    /// `i64` integer, and whether it is out of an `f64`'s range (then not JSON).
-    fn number(&mut self) -> Result<Value, NotJson> {
-        let negative = self.eat(b'-');
-        // Digits go into `significand` while it fits a u64; integer digits after that
-        // scale it by ten each, fraction digits after that are dropped.
-        let mut significand: u64 = 0;
-        let mut exponent: i32 = 0;
-        let mut integer = true;
-        match self.digit() {
-            Some(0) => {
-                self.pos += 1;
-                if self.digit().is_some() {
-                    return self.fail("invalid number (leading zero)");
-                }
-            }
-            Some(_) => {
-                let mut long = false;
-                while let Some(d) = self.digit() {
-                    self.pos += 1;
-                    match significand.checked_mul(10).and_then(|s| s.checked_add(d)) {
-                        Some(s) if !long => significand = s,
-                        _ => {
-                            long = true;
-                            exponent = exponent.saturating_add(1);
-                        }
-                    }
-                }
-                integer = !long;
-            }
-            None => return self.fail("invalid number"),
-        }
-        if self.eat(b'.') {
-            integer = false;
-            if self.digit().is_none() {
-                return self.fail("invalid number");
-            }
-            let mut dropping = false;
-            while let Some(d) = self.digit() {
-                self.pos += 1;
-                match significand.checked_mul(10).and_then(|s| s.checked_add(d)) {
-                    Some(s) if !dropping => {
-                        significand = s;
-                        exponent = exponent.saturating_sub(1);
-                    }
-                    _ => dropping = true,
-                }
-            }
-        }
-        if self.eat(b'e') || self.eat(b'E') {
-            integer = false;
-            let positive = !self.eat(b'-');
-            if positive {
-                self.eat(b'+');
-            }
-            if self.digit().is_none() {
-                return self.fail("invalid number");
-            }
-            let mut power: Option<i32> = Some(0);
-            while let Some(d) = self.digit() {
-                self.pos += 1;
-                power = power.and_then(|p| p.checked_mul(10)?.checked_add(d as i32));
-            }
-            exponent = match power {
-                Some(p) if positive => exponent.saturating_add(p),
-                Some(p) => exponent.saturating_sub(p),
-                // An exponent past i32: infinite unless the number is zero or the
-                // exponent negative (then zero).
-                None if positive && significand != 0 => i32::MAX,
-                None => 0,
-            };
-        }
-        if out_of_range(significand, exponent) {
-            return self.fail("number out of range");
-        }
-        Ok(match (integer, negative) {
-            (true, false) => i64::try_from(significand).map_or(Value::Other, Value::Int),
-            // `-0` and magnitudes past i64 are floats; -2^63 is an integer.
-            (true, true) if significand != 0 => 0i64
-                .checked_sub_unsigned(significand)
-                .map_or(Value::Other, Value::Int),
-            _ => Value::Other,
-        })
-    }
-}
-
-/// Whether `significand` x 10^`exponent` overflows an `f64` the way serde_json
-/// multiplies it out: `significand as f64` times the nearest `f64` of 10^`exponent`.
-/// Below 10^289 the product stays finite (a u64 is below 1.9 x 10^19); negative
-/// exponents never overflow.
-fn out_of_range(significand: u64, exponent: i32) -> bool {
-    const POW10: [f64; 20] = [
-        1e289, 1e290, 1e291, 1e292, 1e293, 1e294, 1e295, 1e296, 1e297, 1e298, 1e299, 1e300, 1e301,
-        1e302, 1e303, 1e304, 1e305, 1e306, 1e307, 1e308,
-    ];
-    if significand == 0 || exponent < 289 {
-        return false;
-    }
-    match POW10.get((exponent - 289) as usize) {
-        Some(pow) => (significand as f64 * pow).is_infinite(),
-        None => true,
-    }
-}
-
-/// True for the two success codes: 200 (status table) and 0 (the spec's example).
-pub fn is_success(code: i32) -> bool {
-    code == 200 || code == 0
-}
-
-/// An English description of a server code or a local status. Never empty.
-pub fn describe(code: i32) -> &'static str {
-    let Ok(text) = describe_c(code).to_str() else {
-        unreachable!("descriptions are ASCII")
+/// Maps an HTTP answer to a result: the one mapping of every transport.
+///
+/// `received_ms` is this client's clock (system clock plus offset) when the answer
+/// arrived; `date` is the `Date` header, if any. A readable JSON `code` (a
+/// non-negative integer in a body of at most [`MAX_BODY_BYTES`]) wins over the HTTP
+/// status: the platform sends business errors in a 200, and may send a code with
+/// another status. Without one, a non-2xx status is `HttpStatus` whatever the body
+/// (a gateway's large HTML error page included), and a 2xx one is `BadResponse`.
+pub fn read_response(
+    http_status: u16,
+    date: Option<&str>,
+    body: &[u8],
+    received_ms: i64,
+) -> Result<SendResult, Error> {
+    let parsed = if body.len() as u64 > MAX_BODY_BYTES {
+        Err(Error::new(
+            Status::BadResponse,
+            format!("response body is larger than {MAX_BODY_BYTES} bytes"),
+        ))
+    } else {
+        parse_body(body)
     };
-    text
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) if (200..300).contains(&http_status) => return Err(error),
+        Err(error) => {
+            return Err(Error::new(
+                Status::HttpStatus,
+                format!("the server answered HTTP {http_status} without a code ({error})"),
+            ))
+        }
+    };
+    let clock_skew_ms = date
+        .and_then(http_date_ms)
+        // The header has one-second resolution: take the middle of that second.
+        .map(|server_ms| server_ms + 500 - received_ms);
+    Ok(SendResult {
+        code: parsed.code,
+        msg: parsed.msg,
+        ext_msg: parsed.ext_msg,
+        http_status,
+        clock_skew_ms,
+    })
 }
 
-/// [`describe`] as a C string, for the C ABI.
-pub(crate) fn describe_c(code: i32) -> &'static std::ffi::CStr {
-    use crate::ffi::*;
-    match code {
-        0 | 200 => c"SMS verification code sent",
-        5000 => c"Service exception",
-        5019 => c"Phone number format incorrect",
-        5021 => c"Please enter phone number",
-        5023 => c"Please enter user domain",
-        5058 => c"SMS sending exceeds frequency limit",
-        5059 => c"SMS sending exception",
-        5092 => c"User domain is not set",
-        5093 => c"User domain is abnormal",
-        5104 => c"User domain is disabled",
-        5116 => c"Please enter international code",
-        5117 => c"Please enter enterprise SMS signature ID",
-        5118 => c"Please enter enterprise SMS template ID",
-        5119 => c"SMS signature is not configured",
-        5120 => c"SMS template is not configured",
-        5122 => c"No permission to use this enterprise SMS signature ID",
-        5123 => c"Enterprise SMS signature ID has been disabled",
-        5124 => c"No permission to use this enterprise SMS template ID",
-        5125 => c"Enterprise SMS template ID has been disabled",
-        5126 => c"SMS signature and template not under the same SMS account",
-        5128 => c"Enterprise SMS account has been disabled",
-        5145 => c"Incorrect timestamp format",
-        5147 => c"Account locked for 20 minutes",
-        5148 => c"IP blocked for 20 minutes",
-        5188 => c"Enterprise SMS account does not exist",
-        5202 => c"Enterprise SMS signature does not exist",
-        5209 => c"Enterprise SMS template does not exist",
-        5216 => c"Signature ID and template ID types must be consistent",
-        5420 => c"Signature verification failed",
-        5421 => c"Signature verification error",
-        1.. => c"Unknown code",
-        // The local statuses, by their C ABI constants (tied to `Status` in error.rs).
-        SMS_ERR_NULL_ARGUMENT => c"A required argument is NULL",
-        SMS_ERR_INVALID_UTF8 => c"A string argument is not valid UTF-8",
-        SMS_ERR_INVALID_ARGUMENT => c"Invalid argument",
-        SMS_ERR_BUFFER_TOO_SMALL => c"Output buffer too small",
-        SMS_ERR_NETWORK => c"Network error (DNS, connection refused or reset)",
-        SMS_ERR_TIMEOUT => c"Timed out",
-        SMS_ERR_TLS => c"TLS error",
-        SMS_ERR_HTTP_STATUS => c"Unexpected HTTP status",
-        SMS_ERR_BAD_RESPONSE => c"Bad response from the server",
-        SMS_ERR_INSECURE_URL => c"Insecure URL: plain http is allowed for loopback hosts only",
-        SMS_ERR_UNSUPPORTED => c"Not supported: this build has no built-in transport",
-        SMS_ERR_INTERNAL => c"Internal error (a bug in smscode)",
-        _ => c"Unknown status",
-    }
+/// Milliseconds since the epoch of an HTTP date in any of the three forms RFC 9110
+/// (5.6.7) says a recipient must read: IMF-fixdate, RFC 850 and asctime, with
+/// surrounding whitespace ignored; `None` for anything else or an impossible date.
+fn http_date_ms(text: &str) -> Option<i64> {
+    let time = httpdate::parse_http_date(text.trim()).ok()?;
+    let since_epoch = time.duration_since(UNIX_EPOCH).ok()?;
+    i64::try_from(since_epoch.as_millis()).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const DATE: &str = "Sun, 06 Nov 1994 08:49:37 GMT";
+    const DATE_MS: i64 = 784_111_777_000;
 
     #[test]
     fn parses_the_real_success_body_with_nulls() {
@@ -483,41 +162,118 @@ mod tests {
     }
 
     #[test]
-    fn unknown_codes_pass_through() {
-        let body = parse_body(br#"{"code":7777,"msg":"new","extMsg":"x"}"#).unwrap();
+    fn unknown_codes_pass_through_and_the_last_member_wins() {
+        let body = parse_body(br#"{"code":1,"code":7777,"msg":"new","extMsg":"x"}"#).unwrap();
         assert_eq!(body.code, 7777);
-        assert_eq!(describe(7777), "Unknown code");
         assert_eq!(body.ext_msg.as_deref(), Some("x"));
+        let odd = parse_body(br#"{"code":5,"msg":3,"extMsg":{"a":1}}"#).unwrap();
+        assert_eq!((odd.msg, odd.ext_msg), (None, None));
     }
 
     #[test]
     fn rejects_what_is_not_a_response() {
         for body in [
             &b"not json"[..],
+            b"",
             b"[]",
             b"{}",
+            b"{\"code\":200} x",
             br#"{"code":"200"}"#,
             br#"{"code":1.5}"#,
+            br#"{"code":200.0}"#,
             br#"{"code":4294967296}"#,
             br#"{"code":-5}"#,
             br#"{"code":-1,"msg":"x"}"#,
+            b"{\"code\":200,\"msg\":\"\xff\"}",
         ] {
-            assert_eq!(parse_body(body).unwrap_err().status(), Status::BadResponse);
+            let error = parse_body(body).unwrap_err();
+            assert_eq!(error.status(), Status::BadResponse, "{body:?}");
         }
     }
 
     #[test]
-    fn every_status_has_its_own_description() {
-        let texts: std::collections::HashSet<&str> =
-            Status::ALL.iter().map(|s| describe(s.code())).collect();
-        assert_eq!(texts.len(), Status::ALL.len());
-        assert!(!texts.contains("Unknown status"));
-        assert_eq!(describe(-12), "Unknown status");
+    fn a_code_wins_over_the_http_status() {
+        let ok = read_response(200, None, br#"{"code":200,"msg":""}"#, 0).unwrap();
+        assert_eq!(
+            (ok.code, ok.http_status, ok.clock_skew_ms),
+            (200, 200, None)
+        );
+        let refused = read_response(403, None, br#"{"code":5420,"msg":"no"}"#, 0).unwrap();
+        assert_eq!((refused.code, refused.http_status), (5420, 403));
+        assert_eq!(refused.msg.as_deref(), Some("no"));
     }
 
     #[test]
-    fn success_is_zero_or_two_hundred() {
-        assert!(is_success(0) && is_success(200));
-        assert!(!is_success(5058) && !is_success(-5) && !is_success(201));
+    fn without_a_readable_code_the_status_decides() {
+        let status = |http: u16, body: &[u8]| read_response(http, None, body, 0).unwrap_err();
+        let big_page = vec![b'x'; MAX_BODY_BYTES as usize + 1];
+        for (http, body) in [
+            (502, &b"<html>"[..]),
+            (302, b""),
+            (500, br#"{"code":-5}"#),
+            (502, &big_page),
+        ] {
+            let error = status(http, body);
+            assert_eq!(error.status(), Status::HttpStatus, "{http}");
+            assert!(error.message().contains(&format!("HTTP {http}")), "{error}");
+        }
+        for (http, body) in [
+            (200, &b"<html>"[..]),
+            (204, b""),
+            (200, br#"{"code":-5}"#),
+            (200, &big_page),
+        ] {
+            assert_eq!(status(http, body).status(), Status::BadResponse, "{http}");
+        }
+    }
+
+    #[test]
+    fn the_body_cap_is_64_kib_exactly() {
+        let mut body = br#"{"code":200,"msg":""#.to_vec();
+        body.resize(MAX_BODY_BYTES as usize - 2, b' ');
+        body.extend_from_slice(b"\"}");
+        assert_eq!(read_response(200, None, &body, 0).unwrap().code, 200);
+        body.insert(10, b' ');
+        let error = read_response(200, None, &body, 0).unwrap_err();
+        assert_eq!(error.status(), Status::BadResponse);
+        assert!(error.message().contains("65536"), "{error}");
+    }
+
+    #[test]
+    fn skew_is_the_middle_of_the_date_second_minus_the_local_clock() {
+        let at = |date: &str, received_ms| {
+            read_response(200, Some(date), br#"{"code":200}"#, received_ms)
+                .unwrap()
+                .clock_skew_ms
+        };
+        assert_eq!(at(DATE, DATE_MS), Some(500));
+        assert_eq!(at(DATE, DATE_MS + 60_500), Some(-60_000));
+        // The three forms RFC 9110 says a recipient must read, with whitespace around.
+        for same in [
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "  Sun, 06 Nov 1994 08:49:37 GMT\t",
+        ] {
+            assert_eq!(at(same, DATE_MS), Some(500), "{same:?}");
+        }
+        assert_eq!(at("Thu, 01 Jan 1970 00:00:00 GMT", 0), Some(500));
+        assert_eq!(
+            at("Tue, 29 Feb 2000 12:00:00 GMT", 951_825_600_000),
+            Some(500)
+        );
+        for unusable in [
+            "",
+            "yesterday",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Mon, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Thu, 29 Feb 2100 00:00:00 GMT",
+            "Sun, 06 Nov 1994 08:49:3x GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT\u{e9}",
+        ] {
+            assert_eq!(at(unusable, 0), None, "{unusable:?}");
+        }
     }
 }

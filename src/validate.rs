@@ -34,17 +34,14 @@ pub enum Rejection {
     Invalid(Error),
 }
 
-/// Checks the per-send inputs, in the order the platform's table lists them.
+/// Checks the per-send inputs, in the order the platform's table lists them (the
+/// code type is already a [`CodeType`], so in range).
 pub fn check_send(
     user_domain: &str,
     secret: &str,
     international_code: &str,
     phone: &str,
-    code_type: i32,
 ) -> Result<(), Rejection> {
-    if code_type_out_of_range(code_type) {
-        return Err(Rejection::Invalid(code_type_error(code_type)));
-    }
     if secret.is_empty() {
         return Err(Rejection::Invalid(Error::invalid(
             "user domain secret is empty",
@@ -71,20 +68,25 @@ pub fn check_send(
     Ok(())
 }
 
-/// Checks the inputs of a bare signature: code type, `random` and `ts`.
-pub fn check_sign(code_type: i32, random: &str, ts: i64) -> Result<(), Error> {
-    if code_type_out_of_range(code_type) {
-        return Err(code_type_error(code_type));
-    }
+/// Checks the given `random` and `ts` of a bare signature or a prepared request (the
+/// code type is already a [`CodeType`], so in range).
+pub fn check_sign(random: &str, ts: i64) -> Result<(), Error> {
     if random.len() != RANDOM_LEN || !random.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Error::invalid(
             "random must be exactly 16 printable ASCII characters (0x21-0x7E)",
         ));
     }
+    check_ts(ts)
+}
+
+/// `ts` is a Unix time in milliseconds: never before 1970. Given or taken from the
+/// clock plus the client's offset, the same rule.
+pub fn check_ts(ts: i64) -> Result<(), Error> {
     if ts < 0 {
-        return Err(Error::invalid(
-            "ts must be a non-negative Unix time in milliseconds",
-        ));
+        return Err(Error::invalid(format!(
+            "ts {ts} is before 1970: it must be a non-negative Unix time in milliseconds \
+             (check the clock offset)"
+        )));
     }
     Ok(())
 }
@@ -117,23 +119,29 @@ pub fn is_international_code(code: &str) -> bool {
         && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn code_type_out_of_range(code_type: i32) -> bool {
-    !(1..=5).contains(&code_type)
-}
-
-fn code_type_error(code_type: i32) -> Error {
-    Error::invalid(format!(
-        "code type {code_type} is out of range: use 1 (password reset), 2 (login), \
-         3 (registration), 4 (account cancellation) or 5 (add push recipient)"
-    ))
+/// Checks a header value: as [`check_text`], and also not empty and ASCII only, which
+/// every HTTP stack sends as given (libcurl drops an empty header, and the platforms'
+/// stacks refuse non-ASCII values).
+pub fn check_header(what: &str, value: &str) -> Result<(), Error> {
+    check_text(what, value)?;
+    if value.is_empty() || !value.is_ascii() {
+        return Err(Error::invalid(format!(
+            "{what} must be non-empty printable ASCII (it travels as an HTTP header)"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::CodeType;
 
     fn send(domain: &str, secret: &str, intl: &str, phone: &str, code_type: i32) -> Option<i32> {
-        match check_send(domain, secret, intl, phone, code_type) {
+        let Ok(_) = CodeType::try_from(code_type) else {
+            return Some(-3);
+        };
+        match check_send(domain, secret, intl, phone) {
             Ok(()) => None,
             Err(Rejection::Code(code)) => Some(code),
             Err(Rejection::Invalid(_)) => Some(-3),
@@ -164,11 +172,21 @@ mod tests {
 
     #[test]
     fn sign_checks() {
-        assert!(check_sign(3, "76a6L647F02CAoN9", 0).is_ok());
-        assert!(check_sign(3, "76a6L647F02CAoN", 0).is_err());
-        assert!(check_sign(3, "76a6L647F02CAoN9x", 0).is_err());
-        assert!(check_sign(3, "76a6L647F02 AoN9", 0).is_err());
-        assert!(check_sign(3, "76a6L647F02CAoN9", -1).is_err());
-        assert!(check_sign(0, "76a6L647F02CAoN9", 0).is_err());
+        assert!(check_sign("76a6L647F02CAoN9", 0).is_ok());
+        assert!(check_sign("76a6L647F02CAoN", 0).is_err());
+        assert!(check_sign("76a6L647F02CAoN9x", 0).is_err());
+        assert!(check_sign("76a6L647F02 AoN9", 0).is_err());
+        assert!(check_sign("76a6L647F02CAoN9", -1).is_err());
+        assert!(CodeType::try_from(0).is_err());
+    }
+
+    #[test]
+    fn header_values_are_non_empty_ascii() {
+        assert!(check_header("user agent", "app/1.0 (iOS 17)").is_ok());
+        for bad in ["", "caf\u{e9}/1", "a\nb", &"a".repeat(257)] {
+            let error = check_header("user agent", bad).unwrap_err();
+            assert_eq!(error.status(), crate::Status::InvalidArgument, "{bad:?}");
+            assert!(error.message().starts_with("user agent"), "{error}");
+        }
     }
 }

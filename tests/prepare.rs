@@ -626,7 +626,7 @@ fn send_in_two_halves(
         Prepared::Answered(result) => Ok(result),
         Prepared::Send(request) => {
             let answer = tiny_http(&request).expect("the emulator answers");
-            client.read_response(answer.status, answer.date.as_deref(), &answer.body)
+            client.read_response(answer.status.into(), answer.date.as_deref(), &answer.body)
         }
     }
 }
@@ -779,7 +779,8 @@ fn without_the_transport_sends_and_transport_options_are_unsupported() {
     // The last call's message names it and says what to use instead.
     let message = last_error();
     assert!(message.starts_with("sms_client_add_ca_file: "), "{message}");
-    assert!(message.contains("sms_client_prepare"), "{message}");
+    assert!(message.contains("prepared request"), "{message}");
+    assert!(message.contains("read_response"), "{message}");
     assert_eq!(response, std::ptr::dangling_mut::<SmsResponse>());
     let description = unsafe { CStr::from_ptr(ffi::sms_code_description(-11)) };
     assert!(description

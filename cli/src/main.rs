@@ -108,7 +108,7 @@ fn main() -> ExitCode {
 }
 
 fn sign(args: &SignArgs) -> u8 {
-    let checked = smscode::validate::check_sign(args.code_type.as_i32(), &args.random, args.ts)
+    let checked = smscode::validate::check_sign(&args.random, args.ts)
         .map_err(|e| e.to_string())
         .and_then(|()| args.secret.read());
     let secret = match checked {

@@ -4,7 +4,8 @@
 //! the code (and texts) it was built from.
 //!
 //! The input is used twice: as the raw body (so the seeds are real JSON bodies),
-//! and as `arbitrary` data for a generated response.
+//! and as `arbitrary` data for a generated response. (The parser is serde_json's;
+//! this checks the library's rules on top of it.)
 
 #![no_main]
 
@@ -20,34 +21,13 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// Raw bytes: the oracle is serde_json itself, read directly.
+/// Raw bytes: never a panic, and a refusal is always a `BadResponse` with a message.
 fn check_raw(body: &[u8]) {
-    let value = serde_json::from_slice::<Value>(body).ok();
-    let expected_code = value
-        .as_ref()
-        .and_then(|v| v.as_object())
-        .and_then(|o| o.get("code"))
-        .and_then(Value::as_i64)
-        .and_then(|c| i32::try_from(c).ok())
-        .filter(|c| *c >= 0);
     match parse_body(body) {
-        Ok(parsed) => {
-            assert_eq!(Some(parsed.code), expected_code, "Ok without an i32 code");
-            let object = value
-                .as_ref()
-                .and_then(Value::as_object)
-                .expect("Ok on a non-object");
-            let text = |key: &str| object.get(key).and_then(Value::as_str);
-            assert_eq!(parsed.msg.as_deref(), text("msg"));
-            assert_eq!(parsed.ext_msg.as_deref(), text("extMsg"));
-        }
+        Ok(parsed) => assert!(parsed.code >= 0, "a negative code was accepted"),
         Err(error) => {
             assert_eq!(error.status(), Status::BadResponse);
             assert!(!error.message().is_empty());
-            assert_eq!(
-                expected_code, None,
-                "an object with a non-negative i32 code was refused"
-            );
         }
     }
 }

@@ -16,28 +16,11 @@ thread_local! {
 pub(crate) fn call(export: &'static str, body: impl FnOnce() -> Result<i32, Error>) -> i32 {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         panic_if_armed();
-        body()
+        body().unwrap_or_else(|error| {
+            set_last_error(format_args!("{export}: {error}"));
+            error.status().code()
+        })
     }));
-    match outcome {
-        // Success returns here, without moving the outcome into a call.
-        Ok(Ok(value)) => value,
-        outcome => finish(export, outcome),
-    }
-}
-
-/// The rest of [`call`], not generic: one copy in the library for every export.
-#[cold]
-#[inline(never)]
-fn finish(export: &'static str, outcome: std::thread::Result<Result<i32, Error>>) -> i32 {
-    let outcome = outcome.and_then(|result| {
-        catch_unwind(AssertUnwindSafe(|| match result {
-            Ok(value) => value,
-            Err(error) => {
-                set_last_error(format_args!("{export}: {error}"));
-                error.status().code()
-            }
-        }))
-    });
     outcome.unwrap_or_else(|payload| {
         drop_payload(payload);
         // The message itself must not unwind either.

@@ -5,15 +5,12 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use super::boundary::{arg_ptr, arg_ref, arg_str, call, call_or};
-#[cfg(feature = "transport")]
-use super::sign::code_type_arg;
 use super::{SMS_CLOCK_SKEW_UNKNOWN, SMS_OK};
-#[cfg(feature = "transport")]
-use crate::client::CaFile;
-use crate::client::{Client, ClientBuilder, SendResult};
+use crate::client::{Client, ClientBuilder};
 use crate::error::Error;
-#[cfg(feature = "transport")]
-use crate::error::Status;
+use crate::response::SendResult;
+use crate::sign::CodeType;
+use crate::transport::CaFile;
 
 /// A configured client: an opaque handle from `sms_client_new`.
 ///
@@ -37,48 +34,20 @@ impl SmsClient {
     }
 
     /// Applies a change to a copy of the configuration; keeps it only if it builds,
-    /// so a rejected setting leaves the client as it was. One copy of this in the
-    /// library for all the setters.
-    fn reconfigure(&self, change: Change<'_>) -> Result<i32, Error> {
+    /// so a rejected setting leaves the client as it was.
+    fn reconfigure(
+        &self,
+        change: impl FnOnce(ClientBuilder) -> ClientBuilder,
+    ) -> Result<i32, Error> {
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
-        let b = state.builder.clone();
-        let builder = match change {
-            #[cfg(feature = "transport")]
-            Change::Timeouts(connect, total) => b.connect_timeout(connect).timeout(total),
-            #[cfg(feature = "transport")]
-            Change::Proxy(proxy_url) => b.proxy(proxy_url),
-            #[cfg(feature = "transport")]
-            Change::CaFile(ca_file) => b.with_ca_file(ca_file),
-            Change::UserAgent(user_agent) => b.user_agent(user_agent),
-            Change::Language(language) => b.language(language),
-            Change::Enterprise(ssid, stid) => b.ssid(ssid).stid(stid),
-            Change::ClockOffset(offset_ms) => b.clock_offset_ms(offset_ms),
-            Change::ResendGuard(interval) => b.resend_guard(interval),
-        };
-        let mut client = builder.build()?;
-        client.keep_history_of(&state.client);
+        let builder = change(state.builder.clone());
+        let client = builder.rebuild(&state.client)?;
         *state = ClientState {
             builder,
             client: Arc::new(client),
         };
         Ok(SMS_OK)
     }
-}
-
-/// What a setter changes, for [`SmsClient::reconfigure`]: an enum rather than a
-/// closure per setter, which would each bring a vtable into the library.
-enum Change<'a> {
-    #[cfg(feature = "transport")]
-    Timeouts(Duration, Duration),
-    #[cfg(feature = "transport")]
-    Proxy(&'a str),
-    #[cfg(feature = "transport")]
-    CaFile(CaFile),
-    UserAgent(&'a str),
-    Language(&'a str),
-    Enterprise(&'a str, &'a str),
-    ClockOffset(i64),
-    ResendGuard(Duration),
 }
 
 /// The answer to one send: an opaque handle from `sms_client_send` (or
@@ -159,7 +128,6 @@ pub unsafe extern "C" fn sms_client_free(client: *mut SmsClient) {
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
-#[cfg(feature = "transport")]
 #[no_mangle]
 pub unsafe extern "C" fn sms_client_set_timeouts(
     client: *const SmsClient,
@@ -167,13 +135,11 @@ pub unsafe extern "C" fn sms_client_set_timeouts(
     total_timeout_ms: u32,
 ) -> i32 {
     call("sms_client_set_timeouts", || {
-        // SAFETY: the caller keeps the contract above: each pointer is NULL or
-        // valid for the call (a live handle, a NUL-terminated string).
+        // SAFETY: `client` is NULL (refused) or a live handle.
         let client = unsafe { arg_ref(client, "client")? };
-        client.reconfigure(Change::Timeouts(
-            Duration::from_millis(connect_timeout_ms.into()),
-            Duration::from_millis(total_timeout_ms.into()),
-        ))
+        let connect = Duration::from_millis(connect_timeout_ms.into());
+        let total = Duration::from_millis(total_timeout_ms.into());
+        client.reconfigure(|b| b.connect_timeout(connect).timeout(total))
     })
 }
 
@@ -184,7 +150,6 @@ pub unsafe extern "C" fn sms_client_set_timeouts(
 ///
 /// # Safety
 /// `client` is NULL or a live handle; `proxy_url` is NULL or NUL-terminated.
-#[cfg(feature = "transport")]
 #[no_mangle]
 pub unsafe extern "C" fn sms_client_set_proxy(
     client: *const SmsClient,
@@ -195,7 +160,7 @@ pub unsafe extern "C" fn sms_client_set_proxy(
         // valid for the call (a live handle, a NUL-terminated string).
         let (client, proxy_url) =
             unsafe { (arg_ref(client, "client")?, arg_str(proxy_url, "proxy_url")?) };
-        client.reconfigure(Change::Proxy(proxy_url))
+        client.reconfigure(|b| b.proxy(proxy_url))
     })
 }
 
@@ -210,7 +175,6 @@ pub unsafe extern "C" fn sms_client_set_proxy(
 ///
 /// # Safety
 /// `client` is NULL or a live handle; `pem_path` is NULL or NUL-terminated.
-#[cfg(feature = "transport")]
 #[no_mangle]
 pub unsafe extern "C" fn sms_client_add_ca_file(
     client: *const SmsClient,
@@ -223,12 +187,14 @@ pub unsafe extern "C" fn sms_client_add_ca_file(
             unsafe { (arg_ref(client, "client")?, arg_str(pem_path, "pem_path")?) };
         // Read and checked once, here: a later setter never touches the file again.
         let ca_file = CaFile::read(pem_path.as_ref())?;
-        client.reconfigure(Change::CaFile(ca_file))
+        client.reconfigure(|b| b.with_ca_file(ca_file))
     })
 }
 
-/// Sets the `User-Agent` header (default `"smscode/<version>"`); at most 256
-/// bytes, no control characters.
+/// Sets the `User-Agent` header (default `"smscode/<version>"`): non-empty printable
+/// ASCII, at most 256 bytes (an empty header is dropped by libcurl, and the platforms'
+/// HTTP stacks refuse non-ASCII values), else `SMS_ERR_INVALID_ARGUMENT` and the client
+/// is unchanged.
 ///
 /// # Safety
 /// `client` is NULL or a live handle; `user_agent` is NULL or NUL-terminated.
@@ -246,12 +212,13 @@ pub unsafe extern "C" fn sms_client_set_user_agent(
                 arg_str(user_agent, "user_agent")?,
             )
         };
-        client.reconfigure(Change::UserAgent(user_agent))
+        client.reconfigure(|b| b.user_agent(user_agent))
     })
 }
 
 /// Sends `X-Q-Language: <language>` (e.g. `"en-US"`) with each request; `""` sends
-/// none (the default). At most 256 bytes, no control characters.
+/// none (the default). Printable ASCII, at most 256 bytes, else
+/// `SMS_ERR_INVALID_ARGUMENT` and the client is unchanged.
 ///
 /// # Safety
 /// `client` is NULL or a live handle; `language` is NULL or NUL-terminated.
@@ -265,7 +232,7 @@ pub unsafe extern "C" fn sms_client_set_language(
         // valid for the call (a live handle, a NUL-terminated string).
         let (client, language) =
             unsafe { (arg_ref(client, "client")?, arg_str(language, "language")?) };
-        client.reconfigure(Change::Language(language))
+        client.reconfigure(|b| b.language(language))
     })
 }
 
@@ -290,13 +257,17 @@ pub unsafe extern "C" fn sms_client_set_enterprise(
                 arg_str(stid, "stid")?,
             )
         };
-        client.reconfigure(Change::Enterprise(ssid, stid))
+        client.reconfigure(|b| b.ssid(ssid).stid(stid))
     })
 }
 
 /// Adds `offset_ms` to the system clock for the request's `ts` (default 0). The
 /// server refuses a `ts` more than 10 minutes off its clock; set this from
-/// `sms_response_clock_skew_ms` on a device with a wrong clock. |offset| <= 100 years.
+/// `sms_response_clock_skew_ms` on a device with a wrong clock. |offset| <= 100 years,
+/// else `SMS_ERR_INVALID_ARGUMENT` and the client is unchanged. A send or prepare
+/// whose `ts` (clock plus offset) would fall before 1970 is refused with
+/// `SMS_ERR_INVALID_ARGUMENT`, as `sms_sign` and `sms_client_prepare_with` refuse a
+/// negative `ts`.
 ///
 /// # Safety
 /// `client` is NULL or a live handle.
@@ -306,10 +277,31 @@ pub unsafe extern "C" fn sms_client_set_clock_offset_ms(
     offset_ms: i64,
 ) -> i32 {
     call("sms_client_set_clock_offset_ms", || {
-        // SAFETY: the caller keeps the contract above: each pointer is NULL or
-        // valid for the call (a live handle, a NUL-terminated string).
+        // SAFETY: `client` is NULL (refused) or a live handle.
         let client = unsafe { arg_ref(client, "client")? };
-        client.reconfigure(Change::ClockOffset(offset_ms))
+        client.reconfigure(|b| b.clock_offset_ms(offset_ms))
+    })
+}
+
+/// Writes the client's clock offset in milliseconds (the last one set with
+/// `sms_client_set_clock_offset_ms`, 0 by default) to `*out_offset_ms` and returns
+/// `SMS_OK`; on failure nothing is written.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `out_offset_ms` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn sms_client_clock_offset_ms(
+    client: *const SmsClient,
+    out_offset_ms: *mut i64,
+) -> i32 {
+    call("sms_client_clock_offset_ms", || {
+        // SAFETY: `client` is NULL (refused) or a live handle.
+        let client = unsafe { arg_ref(client, "client")? };
+        let out_offset_ms = arg_ptr(out_offset_ms, "out_offset_ms")? as *mut i64;
+        let offset_ms = client.current().clock_offset_ms();
+        // SAFETY: not NULL, and writable by the caller's contract.
+        unsafe { *out_offset_ms = offset_ms };
+        Ok(SMS_OK)
     })
 }
 
@@ -326,12 +318,10 @@ pub unsafe extern "C" fn sms_client_set_resend_guard_ms(
     interval_ms: u32,
 ) -> i32 {
     call("sms_client_set_resend_guard_ms", || {
-        // SAFETY: the caller keeps the contract above: each pointer is NULL or
-        // valid for the call (a live handle, a NUL-terminated string).
+        // SAFETY: `client` is NULL (refused) or a live handle.
         let client = unsafe { arg_ref(client, "client")? };
-        client.reconfigure(Change::ResendGuard(Duration::from_millis(
-            interval_ms.into(),
-        )))
+        let interval = Duration::from_millis(interval_ms.into());
+        client.reconfigure(|b| b.resend_guard(interval))
     })
 }
 
@@ -351,7 +341,6 @@ pub unsafe extern "C" fn sms_client_set_resend_guard_ms(
 /// # Safety
 /// `client` is NULL or a live handle; strings are NULL or NUL-terminated;
 /// `out_response` is NULL or writable.
-#[cfg(feature = "transport")]
 #[no_mangle]
 pub unsafe extern "C" fn sms_client_send(
     client: *const SmsClient,
@@ -370,26 +359,31 @@ pub unsafe extern "C" fn sms_client_send(
                 arg_str(phone, "phone")?,
             )
         };
-        let code_type = code_type_arg(code_type)?;
+        let code_type = CodeType::try_from(code_type)?;
         let result = client
             .current()
             .send_code(international_code, phone, code_type)?;
-        let code = result.code;
-        if code < 0 {
-            // Never reached (the parser refuses negative codes), but a negative value
-            // here would read as a local status with a response the caller never frees.
-            return Err(Error::new(Status::BadResponse, "negative server code"));
-        }
-        if !out_response.is_null() {
-            // SAFETY: `out_response` is not NULL and the caller made it writable.
-            unsafe { *out_response = Box::into_raw(Box::new(SmsResponse::new(result))) };
-        }
-        Ok(code)
+        // SAFETY: `out_response` is NULL or writable (the caller's contract).
+        Ok(unsafe { SmsResponse::give(result, out_response) })
     })
 }
 
 impl SmsResponse {
-    pub(super) fn new(result: SendResult) -> SmsResponse {
+    /// Returns the result's code (never negative: the parser refuses negative codes)
+    /// and, when `out_response` is not NULL, writes a new response handle there.
+    ///
+    /// # Safety
+    /// `out_response` is NULL or writable.
+    pub(super) unsafe fn give(result: SendResult, out_response: *mut *mut SmsResponse) -> i32 {
+        let code = result.code;
+        if !out_response.is_null() {
+            // SAFETY: not NULL, and writable by the caller's contract.
+            unsafe { *out_response = Box::into_raw(Box::new(SmsResponse::new(result))) };
+        }
+        code
+    }
+
+    fn new(result: SendResult) -> SmsResponse {
         // A C string ends at the first NUL, so NULs inside the text are dropped
         // (then `CString::new` cannot fail).
         let c_text = |text: &Option<String>| {
@@ -407,18 +401,20 @@ impl SmsResponse {
 /// Releases a response. `NULL` is a no-op.
 ///
 /// # Safety
-/// `response` is NULL or a response from `sms_client_send` not yet freed.
+/// `response` is NULL or a response from `sms_client_send` or
+/// `sms_client_read_response` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn sms_response_free(response: *mut SmsResponse) {
     call_or((), || {
         if !response.is_null() {
-            // SAFETY: a response from `sms_client_send` (a `Box`), freed only once.
+            // SAFETY: a response from `SmsResponse::give` (a `Box`), freed only once.
             drop(unsafe { Box::from_raw(response) });
         }
     })
 }
 
-/// The server's `code` (the same value `sms_client_send` returned);
+/// The server's `code` (the same value `sms_client_send` or
+/// `sms_client_read_response` returned);
 /// `SMS_ERR_NULL_ARGUMENT` if `response` is NULL.
 ///
 /// # Safety

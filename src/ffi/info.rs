@@ -40,14 +40,14 @@ pub unsafe extern "C" fn sms_last_error_message(out: *mut c_char, out_len: usize
 #[no_mangle]
 pub extern "C" fn sms_code_description(code: i32) -> *const c_char {
     call_or(c"Internal error".as_ptr(), || {
-        crate::response::describe_c(code).as_ptr()
+        crate::codes::describe_c(code).as_ptr()
     })
 }
 
 /// 1 when `code` means the SMS was sent (200, or 0 as in the spec's example), else 0.
 #[no_mangle]
 pub extern "C" fn sms_is_success(code: i32) -> i32 {
-    call_or(0, || i32::from(crate::response::is_success(code)))
+    call_or(0, || i32::from(crate::codes::is_success(code)))
 }
 
 /// The library version, e.g. `"0.1.0"`. A static string: never NULL, never freed.

@@ -5,10 +5,10 @@ use std::ffi::{c_char, CString};
 
 use super::boundary::{arg_ptr, arg_str, call, call_or};
 use super::client::{SmsClient, SmsResponse};
-use super::sign::code_type_arg;
 use super::SMS_OK;
 use crate::error::{Error, Status};
-use crate::request::{check_http_status, Prepared, Request};
+use crate::request::{Prepared, Request};
+use crate::sign::CodeType;
 
 /// A signed request for the caller's HTTP stack: an opaque handle from
 /// `sms_client_prepare`, owned by the caller and released with `sms_request_free`.
@@ -33,15 +33,14 @@ impl SmsRequest {
         // The URL is percent-encoded and the header values were checked for control
         // characters, so neither holds a NUL; a failure here would be a bug.
         let c_string = |text: &str| {
-            // From a Vec, like the response texts: one `CString::new` in the library.
-            CString::new(text.as_bytes().to_vec())
+            CString::new(text)
                 .map_err(|_| Error::new(Status::Internal, "a request string holds a NUL"))
         };
-        // A loop rather than collecting `Result`s: less generic code in the library.
-        let mut headers = Vec::with_capacity(request.headers().len());
-        for (name, value) in request.headers() {
-            headers.push((c_string(name)?, c_string(value)?));
-        }
+        let headers = request
+            .headers()
+            .iter()
+            .map(|(name, value)| Ok((c_string(name)?, c_string(value)?)))
+            .collect::<Result<_, Error>>()?;
         debug_assert!(request.body().is_empty());
         Ok(SmsRequest {
             url: c_string(request.url())?,
@@ -80,8 +79,8 @@ unsafe fn give_request(
 /// - `SMS_OK` (0) and a new `SmsRequest` in `*out_request`: send it, then pass the
 ///   answer to `sms_client_read_response`; free it with `sms_request_free`.
 /// - a server code answered locally (5019, 5021, 5023, 5116, or the resend guard's
-///   5058; never 0 or 200), with nothing written and nothing to send: the same
-///   answer `sms_client_send` gives (HTTP status 0, no msg, unknown clock skew).
+///   5058; never 0 or 200), with nothing written and nothing to send: the code
+///   `sms_client_send` returns for the same input.
 /// - a negative `SMS_ERR_*` status (as `sms_client_send`'s local failures), with
 ///   nothing written.
 ///
@@ -112,7 +111,7 @@ pub unsafe extern "C" fn sms_client_prepare(
         // SAFETY: as above.
         let phone = unsafe { arg_str(phone, "phone")? };
         let out_request = arg_ptr(out_request, "out_request")? as *mut *mut SmsRequest;
-        let code_type = code_type_arg(code_type)?;
+        let code_type = CodeType::try_from(code_type)?;
         let prepared = client
             .current()
             .prepare(international_code, phone, code_type)?;
@@ -151,7 +150,7 @@ pub unsafe extern "C" fn sms_client_prepare_with(
         // SAFETY: as above.
         let random = unsafe { arg_str(random, "random")? };
         let out_request = arg_ptr(out_request, "out_request")? as *mut *mut SmsRequest;
-        let code_type = code_type_arg(code_type)?;
+        let code_type = CodeType::try_from(code_type)?;
         let prepared =
             client
                 .current()
@@ -298,17 +297,23 @@ pub unsafe extern "C" fn sms_request_body_len(request: *const SmsRequest) -> usi
 /// transport.
 ///
 /// `http_status` is the answer's status (100..=999, else `SMS_ERR_INVALID_ARGUMENT`).
-/// `date_header` is the `Date` header's value, or NULL without one; a value that is
-/// not a valid HTTP date (or not UTF-8) gives an unknown skew, as with the built-in
-/// transport. `body` points to `body_len` bytes (NULL is allowed when `body_len` is
-/// 0): the whole body as received, after any `Content-Encoding` was undone; reading
-/// more than 64 KiB + 1 bytes is never needed.
+/// `date_header` is the `Date` header's value, or NULL without one. It is read in
+/// any of the three HTTP date forms (IMF-fixdate, RFC 850, asctime), surrounding
+/// whitespace ignored; anything else (or text that is not UTF-8) gives an unknown
+/// skew, as with the built-in transport. `body` points to `body_len` bytes (NULL is
+/// allowed when `body_len` is 0): the body as received, after any
+/// `Content-Encoding` was undone. Reading more than `SMS_MAX_RESPONSE_BODY` + 1
+/// bytes is never needed: a longer body is never the platform's answer.
 ///
 /// Returns the server's code (>= 0) and, when `out_response` is not NULL, writes a
 /// new `SmsResponse` (free it with `sms_response_free`), just as `sms_client_send`
-/// does; or a negative status with nothing written: `SMS_ERR_HTTP_STATUS` (a
-/// non-2xx answer, a redirect included, without a JSON code), `SMS_ERR_BAD_RESPONSE`
-/// (not the platform's JSON, a negative code, or a body over 64 KiB).
+/// does; or a negative status with nothing written. Which rule wins:
+/// 1. A readable code wins over the HTTP status: a non-negative integer `code` in a
+///    JSON object of at most `SMS_MAX_RESPONSE_BODY` bytes, with any status.
+/// 2. Otherwise a non-2xx status (a redirect included) is `SMS_ERR_HTTP_STATUS`,
+///    whatever the body: not JSON, a negative code, or over the cap (a gateway's
+///    large error page).
+/// 3. Otherwise (a 2xx status) `SMS_ERR_BAD_RESPONSE`.
 ///
 /// # Safety
 /// `client` is NULL or a live handle; `date_header` is NULL or NUL-terminated;
@@ -340,18 +345,8 @@ pub unsafe extern "C" fn sms_client_read_response(
                 .to_str()
                 .ok()
         };
-        let http_status = check_http_status(http_status.into())?;
         let result = client.current().read_response(http_status, date, body)?;
-        let code = result.code;
-        if code < 0 {
-            // The parser refuses negative codes; a negative value here would read as
-            // a local status with a response the caller never frees.
-            return Err(Error::new(Status::BadResponse, "negative server code"));
-        }
-        if !out_response.is_null() {
-            // SAFETY: non-NULL and writable (caller's promise).
-            unsafe { *out_response = Box::into_raw(Box::new(SmsResponse::new(result))) };
-        }
-        Ok(code)
+        // SAFETY: `out_response` is NULL or writable (the caller's contract).
+        Ok(unsafe { SmsResponse::give(result, out_response) })
     })
 }

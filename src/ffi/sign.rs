@@ -1,10 +1,11 @@
 //! The design's two functions: `sms_sign` and `sms_send_code`.
 
-use std::ffi::{c_char, CStr};
+use std::ffi::c_char;
 
 use super::boundary::{arg_ptr, arg_str, call};
+use super::{SMS_OK, SMS_SIGNATURE_BUFFER_LEN};
 use crate::error::{Error, Status};
-use crate::sign::{sign_into, sign_short, CodeType, RANDOM_LEN, SIGNATURE_LEN};
+use crate::sign::{sign_into, CodeType, SIGNATURE_LEN};
 use crate::validate::check_sign;
 
 /// Computes the request signature: lowercase hex of
@@ -21,7 +22,7 @@ use crate::validate::check_sign;
 /// SHA-256 of the empty string. The example's real signature is
 /// adf0cd13e4a086f78577ca284df28a5382a7af36e011e1aec6375a0a615fb891.
 ///
-/// Thread-safe; allocates nothing.
+/// Thread-safe; allocates nothing (except for the message of a failure).
 ///
 /// # Safety
 /// String arguments are NULL or NUL-terminated; `out` is NULL or writable for
@@ -37,112 +38,40 @@ pub unsafe extern "C" fn sms_sign(
     out_len: usize,
 ) -> i32 {
     call("sms_sign", || {
-        // SAFETY: the caller's contract (above) is the one `sign_fast` needs.
-        if unsafe {
-            sign_fast(
-                phone,
-                code_type,
-                random,
-                ts,
-                user_domain_secret,
-                out,
-                out_len,
-            )
-        } {
-            return Ok(super::SMS_OK);
-        }
-        // Anything else: a bad argument (reported here), or a valid one the fast
-        // path does not take (non-ASCII text, a message over 247 bytes).
         // SAFETY: each pointer is NULL or NUL-terminated (the caller's contract).
-        let phone = unsafe { arg_str(phone, "phone") }?;
-        // SAFETY: as above.
-        let random = unsafe { arg_str(random, "random") }?;
-        // SAFETY: as above.
-        let secret = unsafe { arg_str(user_domain_secret, "user_domain_secret") }?;
+        let (phone, random, secret) = unsafe {
+            (
+                arg_str(phone, "phone")?,
+                arg_str(random, "random")?,
+                arg_str(user_domain_secret, "user_domain_secret")?,
+            )
+        };
         let out = arg_ptr(out, "out")? as *mut u8;
-        check_sign(code_type, random, ts)?;
-        if out_len < SIGNATURE_LEN + 1 {
+        let code_type = CodeType::try_from(code_type)?;
+        check_sign(random, ts)?;
+        if out_len < SMS_SIGNATURE_BUFFER_LEN {
             return Err(Error::new(
                 Status::BufferTooSmall,
-                format!("out_len is {out_len}; the signature needs 65 bytes"),
+                format!(
+                    "out_len is {out_len}; the signature needs {SMS_SIGNATURE_BUFFER_LEN} bytes"
+                ),
             ));
         }
         let mut signature = [0u8; SIGNATURE_LEN];
-        sign_into(phone, code_type, random, ts, secret, &mut signature);
+        sign_into(
+            phone,
+            code_type.as_i32(),
+            random,
+            ts,
+            secret,
+            &mut signature,
+        );
         // SAFETY: `out` is non-NULL and writable for `out_len` >= 65 bytes.
-        let out = unsafe { std::slice::from_raw_parts_mut(out, SIGNATURE_LEN + 1) };
+        let out = unsafe { std::slice::from_raw_parts_mut(out, SMS_SIGNATURE_BUFFER_LEN) };
         out[..SIGNATURE_LEN].copy_from_slice(&signature);
         out[SIGNATURE_LEN] = 0;
-        Ok(super::SMS_OK)
+        Ok(SMS_OK)
     })
-}
-
-/// Exactly 16 printable ASCII characters (0x21-0x7E), as `check_sign` demands,
-/// tested 16 bytes at once.
-#[inline(always)]
-fn is_valid_random(random: &[u8]) -> bool {
-    const ONES: u128 = u128::from_ne_bytes([1; RANDOM_LEN]);
-    const HIGH_BITS: u128 = ONES * 0x80;
-    let Ok(random) = <[u8; RANDOM_LEN]>::try_from(random) else {
-        return false;
-    };
-    let bytes = u128::from_ne_bytes(random);
-    // With every byte below 0x80 no sum below carries into the next byte, and a
-    // byte b has its high bit set in b + 0x5F exactly when b >= 0x21, and in b + 1
-    // exactly when b >= 0x7F.
-    bytes & HIGH_BITS == 0
-        && bytes.wrapping_add(ONES * 0x5f) & HIGH_BITS == HIGH_BITS
-        && bytes.wrapping_add(ONES) & HIGH_BITS == 0
-}
-
-/// `sms_sign` for the common case: valid arguments, ASCII strings (found with
-/// `strlen`, checked a word at a time) and a message that fits one stack buffer. Returns
-/// false, having written nothing to `out`, for anything else.
-///
-/// # Safety
-/// As for `sms_sign`.
-#[inline(always)]
-unsafe fn sign_fast(
-    phone: *const c_char,
-    code_type: i32,
-    random: *const c_char,
-    ts: i64,
-    secret: *const c_char,
-    out: *mut c_char,
-    out_len: usize,
-) -> bool {
-    if phone.is_null()
-        || random.is_null()
-        || secret.is_null()
-        || out.is_null()
-        || !(1..=5).contains(&code_type)
-        || ts < 0
-        || out_len < SIGNATURE_LEN + 1
-    {
-        return false;
-    }
-    // SAFETY: non-NULL, so NUL-terminated by the caller's contract; the slices
-    // live no longer than this call.
-    let (phone, random, secret) = unsafe {
-        (
-            CStr::from_ptr(phone).to_bytes(),
-            CStr::from_ptr(random).to_bytes(),
-            CStr::from_ptr(secret).to_bytes(),
-        )
-    };
-    if !(phone.is_ascii() && secret.is_ascii() && is_valid_random(random)) {
-        return false;
-    }
-    // SAFETY: `out` is non-NULL and writable for `out_len` >= 65 bytes, and a byte
-    // array needs no alignment; nothing else refers to that memory during the call.
-    let out = unsafe { &mut *out.cast::<[u8; SIGNATURE_LEN + 1]>() };
-    let (hex, nul) = out.split_at_mut(SIGNATURE_LEN);
-    let hex = hex.try_into().expect("64 bytes, by the split");
-    if !sign_short(phone, code_type, random, ts, secret, hex) {
-        return false;
-    }
-    nul[0] = 0;
-    true
 }
 
 /// Sends the verification code: the design's one-call form.
@@ -161,11 +90,11 @@ unsafe fn sign_fast(
 /// total), so repeated calls reuse connections. Blocks until the answer. Never
 /// retries: a send is not idempotent. Thread-safe.
 ///
-/// Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it.
+/// Needs the built-in transport: `SMS_ERR_UNSUPPORTED` in a build without it
+/// (once the arguments are read: NULL and non-UTF-8 are reported first).
 ///
 /// # Safety
 /// String arguments are NULL or NUL-terminated.
-#[cfg(feature = "transport")]
 #[no_mangle]
 pub unsafe extern "C" fn sms_send_code(
     base_url: *const c_char,
@@ -186,7 +115,7 @@ pub unsafe extern "C" fn sms_send_code(
         let international_code = unsafe { arg_str(international_code, "international_code") }?;
         // SAFETY: as above.
         let phone = unsafe { arg_str(phone, "phone") }?;
-        let code_type = code_type_arg(code_type)?;
+        let code_type = CodeType::try_from(code_type)?;
         let result = crate::client::send_code(
             base_url,
             user_domain,
@@ -199,38 +128,42 @@ pub unsafe extern "C" fn sms_send_code(
     })
 }
 
-pub(crate) fn code_type_arg(code_type: i32) -> Result<CodeType, Error> {
-    CodeType::try_from(code_type).map_err(|_| {
-        Error::new(
-            Status::InvalidArgument,
-            format!("code type {code_type} is out of range 1..=5"),
-        )
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ffi::*;
 
-    /// The 16-at-once check against the byte-wise rule, with every byte value in
-    /// every position of an otherwise valid `random`, and wrong lengths.
     #[test]
-    fn random_check_matches_the_bytewise_rule() {
-        let valid = *b"76a6L647F02CAoN9";
-        assert!(is_valid_random(&valid));
-        for position in 0..RANDOM_LEN {
-            for byte in 0..=u8::MAX {
-                let mut random = valid;
-                random[position] = byte;
-                assert_eq!(
-                    is_valid_random(&random),
-                    (0x21..=0x7e).contains(&byte),
-                    "byte {byte:#04x} at {position}"
-                );
-            }
-        }
-        assert!(!is_valid_random(&valid[..15]));
-        assert!(!is_valid_random(b"76a6L647F02CAoN9x"));
-        assert!(!is_valid_random(b""));
+    fn sms_sign_refuses_bad_arguments_and_writes_nothing() {
+        use std::ffi::CString;
+        let c = |text: &str| CString::new(text).unwrap();
+        let sign_c = |random: &str, code_type: i32, ts: i64, out_len: usize| {
+            let (phone, random, secret) = (c("1"), c(random), c("s"));
+            let mut out = [0x7f as std::ffi::c_char; 65];
+            // SAFETY: NUL-terminated strings and a buffer of at least `out_len` bytes.
+            let status = unsafe {
+                sms_sign(
+                    phone.as_ptr(),
+                    code_type,
+                    random.as_ptr(),
+                    ts,
+                    secret.as_ptr(),
+                    out.as_mut_ptr(),
+                    out_len.min(65),
+                )
+            };
+            assert!(status == SMS_OK || out.iter().all(|&b| b == 0x7f));
+            status
+        };
+        let good = "76a6L647F02CAoN9";
+        assert_eq!(sign_c(good, 3, 0, 65), SMS_OK);
+        let invalid = SMS_ERR_INVALID_ARGUMENT;
+        assert_eq!(sign_c("76a6L647F02CAoN", 3, 0, 65), invalid);
+        assert_eq!(sign_c("76a6L647F02CAoN9x", 3, 0, 65), invalid);
+        assert_eq!(sign_c("76a6L647F02CAo 9", 3, 0, 65), invalid);
+        assert_eq!(sign_c(good, 0, 0, 65), invalid);
+        assert_eq!(sign_c(good, 6, 0, 65), invalid);
+        assert_eq!(sign_c(good, 3, -1, 65), invalid);
+        assert_eq!(sign_c(good, 3, 0, 64), SMS_ERR_BUFFER_TOO_SMALL);
     }
 }

@@ -4,7 +4,9 @@
 #      bad input on every export, last error, sends, faults, TLS, clock, secrets, 8x500 load)
 #   2. test_cpp: the header from C++17 (-Wall -Wextra -Werror -pedantic)
 #   3. test_panic against the test-panic build (target/test-panic), with sanitizers
-#   4. test_abi built without sanitizers under valgrind memcheck (smaller load)
+#   4. test_abi built without sanitizers under valgrind memcheck (smaller load), and
+#      test_fork: a send, fork() and a send in the child, the child checked by valgrind
+#      for definite leaks (the parent's pool it abandons stays reachable)
 #   5. the secret marker appears in no output and no emulator log
 #   6. the build without the built-in transport (SMSCODE_NO_TRANSPORT_LIB_DIR): it holds
 #      no ureq, rustls or ring; test_platform (signing, prepare + read_response against
@@ -137,6 +139,7 @@ compile "test_platform (asan, no built-in transport)" gcc "${cflags[@]}" "${sani
 compile "send_with_curl (no built-in transport)" gcc -std=c11 "${warn[@]}" -O2 -I"$repo/include" \
   "$repo/bindings/c/examples/send_with_curl.c" -o "$build/send_with_curl" "${nt_link[@]}" \
   $(pkg-config --cflags --libs libcurl)
+compile "test_fork" gcc "${cflags[@]}" "$here/test_fork.c" "${link[@]}" -o "$build/test_fork"
 compile "test_cpp" g++ -std=c++17 "${warn[@]}" -g -I"$repo/include" "${sanitize[@]}" \
   "$here/test_cpp.cpp" "${link[@]}" -o "$build/test_cpp"
 
@@ -212,6 +215,12 @@ SMSCODE_TEST_VALGRIND=1 SMSCODE_TEST_LOAD_THREADS=4 SMSCODE_TEST_LOAD_SENDS=25 \
   run_test "test_abi-valgrind" valgrind -q --error-exitcode=1 --leak-check=full \
   --errors-for-leak-kinds=definite --show-leak-kinds=definite \
   --suppressions="$here/valgrind.supp" "$build/test_abi_plain"
+
+# fork after a send, under valgrind in the child too: the pool a child abandons must stay
+# reachable, so a program checked for definite leaks does not fail in its children.
+run_test "test_fork-valgrind" valgrind -q --error-exitcode=11 --leak-check=full \
+  --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+  --suppressions="$here/valgrind.supp" "$build/test_fork"
 
 # --- the build without the built-in transport ----------------------------------------------
 # Its symbols (the release profile keeps them): none from ureq, rustls, ring or the roots.

@@ -22,7 +22,8 @@ from ._client import (
     send_code_async,
     sign,
 )
-from ._enums import CodeType, ServerCode, Status
+from ._codes import ServerCode
+from ._enums import CodeType, Status
 from ._errors import (
     INT32,
     SmsBadResponseError,
