@@ -28,6 +28,7 @@
 # keeps a static library but depends on a linker mode Cargo does not drive.) The script
 # checks the export list with nm and stops if any other symbol is exported. Xcode embeds and
 # signs a dynamic binary target of a Swift package in the app like any framework.
+# Needs: xcodebuild, lipo, install_name_tool, codesign, nm (Xcode's command line tools).
 #
 # Usage: bindings/swift/build-xcframework.sh
 #        bindings/swift/build-xcframework.sh --headers-only DIR
@@ -149,6 +150,9 @@ ios_framework() { # variant platform
     mkdir -p "$fw"
     cp "$STAGE/$1.dylib" "$fw/CSMSCode"
     install_name_tool -id @rpath/CSMSCode.framework/CSMSCode "$fw/CSMSCode"
+    # install_name_tool invalidates the linker's ad-hoc signature: sign again (ad hoc; the
+    # app's build signs the embedded framework with its own identity).
+    codesign --force --sign - "$fw/CSMSCode"
     stage_interface "$fw"
     info_plist "$2" MinimumOSVersion "$IPHONEOS_DEPLOYMENT_TARGET" >"$fw/Info.plist"
     cp "$PRIVACY" "$fw/PrivacyInfo.xcprivacy"
@@ -161,6 +165,7 @@ fw="$STAGE/macos/CSMSCode.framework"
 mkdir -p "$fw/Versions/A/Resources"
 cp "$STAGE/macos.dylib" "$fw/Versions/A/CSMSCode"
 install_name_tool -id @rpath/CSMSCode.framework/Versions/A/CSMSCode "$fw/Versions/A/CSMSCode"
+codesign --force --sign - "$fw/Versions/A/CSMSCode"
 stage_interface "$fw/Versions/A"
 info_plist MacOSX LSMinimumSystemVersion "$MACOSX_DEPLOYMENT_TARGET" \
     >"$fw/Versions/A/Resources/Info.plist"
