@@ -92,8 +92,13 @@ import Testing
                     internationalCode: "+86", phone: uniquePhone(), codeType: .login)
             }
         }
-        // Let the send reach the emulator and hang there.
-        try await Task.sleep(for: .milliseconds(700))
+        // Cancel only once the request reached the emulator and hangs there (a busy machine
+        // may take a while to connect): a send cancelled before that aborts nothing.
+        let arrival = ContinuousClock.now + .seconds(10)
+        while !emulator.log().contains("fault Hang") && ContinuousClock.now < arrival {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try #require(emulator.log().contains("fault Hang"), "the send never reached the emulator")
         #expect(try emulator.abortedSends() == 0)
         let start = ContinuousClock.now
         task.cancel()
