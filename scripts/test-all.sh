@@ -115,7 +115,7 @@ unset CARGO_TARGET_DIR
 
 echo
 for name in "${failed[@]}"; do echo "  FAILED: $name"; done
-# The Swift tests' count; without a toolchain only a static check ran: say so loudly, it
+# The Swift tests' count; without a toolchain the stage only said SKIPPED: say so again, it
 # is not counted among the passes.
 if command -v swift >/dev/null 2>&1; then
   grep -E '^swift: [0-9]+ passed, [0-9]+ failed$' "$swift_log" 2>/dev/null | tail -n 1 ||

@@ -3,8 +3,9 @@ import Foundation
 
 /// A configured client: sends the verification-code request with one user domain's secret.
 ///
-/// Create one per user domain and configuration and share it: connections are pooled, and
-/// any number of tasks and threads may send through it at once. Its configuration is a value
+/// Create one per user domain and configuration and share it: its transport (the library's
+/// own, or one `URLSession` per client) keeps connections open for the next send, and any
+/// number of tasks and threads may send through it at once. Its configuration is a value
 /// fixed at creation; for other settings, create another client.
 ///
 /// ```swift
@@ -18,36 +19,36 @@ import Foundation
 /// The secret is copied into the library and not kept in Swift, so no description, `dump`
 /// or mirror of the client can show it.
 public final class SMSClient: Sendable, CustomStringConvertible {
-    /// Every option of a client, fixed when the client is created. A value: changing a copy
-    /// changes no client.
+    /// Every option of a client, read when the client is created. A value: changing it, or a
+    /// copy, changes no client.
     public struct Configuration: Hashable, Sendable {
         /// Connect timeout (DNS, TCP, TLS). More than zero and at most 2^32 - 1 ms.
-        public let connectTimeout: Duration
+        public var connectTimeout: Duration
         /// Timeout of one whole send, body included. More than zero and at most 2^32 - 1 ms.
-        public let totalTimeout: Duration
+        public var totalTimeout: Duration
         /// An HTTP(S) proxy such as `http://proxy.example:3128`; nil for none. Environment
         /// variables such as `HTTPS_PROXY` are never read.
-        public let proxy: URL?
+        public var proxy: URL?
         /// PEM files whose certificates are trusted on top of the bundled Mozilla roots (the
         /// same on every OS). Read when the client is created.
-        public let additionalTrustedCertificates: [URL]
+        public var additionalTrustedCertificates: [URL]
         /// The `User-Agent` header; nil for the library's `smscode/<version>`. At most 256
         /// bytes, no control characters.
-        public let userAgent: String?
+        public var userAgent: String?
         /// Sent as `X-Q-Language` (e.g. "en-US") with each request; nil for none.
-        public let language: String?
+        public var language: String?
         /// The enterprise SMS signature ID (`ssid`); nil to leave it out.
-        public let enterpriseSignatureID: String?
+        public var enterpriseSignatureID: String?
         /// The enterprise SMS template ID (`stid`); nil to leave it out.
-        public let enterpriseTemplateID: String?
+        public var enterpriseTemplateID: String?
         /// Added to the system clock for the request's timestamp: set it from
         /// ``SendResult/clockSkew`` on a device whose clock is wrong. At most 100 years
         /// either way; whole milliseconds count.
-        public let clockOffset: Duration
+        public var clockOffset: Duration
         /// Double-tap guard: a second send to the same international code, phone and code
         /// type within this interval answers ``ServerCode/frequencyLimit`` locally, without
         /// touching the network. `.zero` turns it off. At most 2^32 - 1 ms.
-        public let resendGuard: Duration
+        public var resendGuard: Duration
 
         /// A configuration; every default is the library's.
         public init(
@@ -159,8 +160,11 @@ public final class SMSClient: Sendable, CustomStringConvertible {
     /// answer is in. Never retries (a send is not idempotent).
     ///
     /// Cancelling the task makes this throw `CancellationError` at once, before or during the
-    /// send; a send already under way still runs to its answer or timeout in the background
-    /// (an SMS cannot be recalled), keeping the client alive until then.
+    /// send. Through URLSession (and a custom transport that honours cancellation) the HTTP
+    /// request is cancelled too and its connection closed. Through the library's transport it
+    /// cannot be: the blocking C call has no way to be interrupted, so it runs on in the
+    /// background to its answer or total timeout, keeping the client alive until then. Either
+    /// way a request that reached the server may have sent the SMS.
     ///
     /// - Returns: the server's answer; ``SendResult/isSuccess`` when the SMS was sent. Input
     ///   the platform has a code for (empty or malformed phone, empty international code,
@@ -350,7 +354,8 @@ private final class Handle: @unchecked Sendable {
             // A local answer: nothing was sent.
             return .answered(
                 SendResult(
-                    code: ServerCode(rawValue: code), msg: nil, extMsg: nil, httpStatus: 0,
+                    code: ServerCode(rawValue: code), message: nil, extendedMessage: nil,
+                    httpStatus: 0,
                     clockSkew: nil))
         }
         defer { sms_request_free(request) }

@@ -18,7 +18,13 @@ import Foundation
 ///     // the SMS may have been sent: ask the user before trying again
 /// }
 /// ```
-public struct SMSError: Error, Hashable, Sendable, CustomStringConvertible, LocalizedError {
+///
+/// As an `NSError` (crash reporters, Objective-C, `error as NSError`) it keeps its code: the
+/// domain is ``errorDomain``, the code the library's status (``Code-swift.struct/rawValue``,
+/// e.g. -6 for a timeout) and the description ``description``.
+public struct SMSError: Error, Hashable, Sendable, CustomStringConvertible, LocalizedError,
+    CustomNSError
+{
     /// The kind of local failure: one per negative `SMS_ERR_*` status of the C library.
     public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
         /// The C status (`SMS_ERR_*`, always negative).
@@ -82,6 +88,15 @@ public struct SMSError: Error, Hashable, Sendable, CustomStringConvertible, Loca
 
     /// The same text as ``description``.
     public var errorDescription: String? { description }
+
+    /// "SMSCode.SMSError": the `NSError` domain of every ``SMSError``.
+    public static var errorDomain: String { "SMSCode.SMSError" }
+
+    /// The library's status, ``Code-swift.struct/rawValue`` (negative): the `NSError` code.
+    public var errorCode: Int { Int(code.rawValue) }
+
+    /// ``description`` under `NSLocalizedDescriptionKey`.
+    public var errorUserInfo: [String: Any] { [NSLocalizedDescriptionKey: description] }
 
     /// The error for a negative `status` that the C library just returned on this thread,
     /// with the thread's last error message. Call it on the thread of the failed call.

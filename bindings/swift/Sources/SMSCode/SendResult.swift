@@ -6,9 +6,9 @@ public struct SendResult: Hashable, Sendable, CustomStringConvertible {
     /// sent; anything else passes through unchanged, e.g. ``ServerCode/frequencyLimit``.
     public let code: ServerCode
     /// The server's `msg`, or nil when it was absent or the answer was local.
-    public let msg: String?
+    public let message: String?
     /// The server's `extMsg`, or nil when it was absent or the answer was local.
-    public let extMsg: String?
+    public let extendedMessage: String?
     /// The HTTP status of the answer, or 0 when the library answered locally (input the
     /// platform has a code for, or the resend guard) and nothing was sent.
     public let httpStatus: Int
@@ -20,11 +20,12 @@ public struct SendResult: Hashable, Sendable, CustomStringConvertible {
 
     /// Makes a result; the library makes them, this is for tests and wrappers.
     public init(
-        code: ServerCode, msg: String?, extMsg: String?, httpStatus: Int, clockSkew: Duration?
+        code: ServerCode, message: String?, extendedMessage: String?, httpStatus: Int,
+        clockSkew: Duration?
     ) {
         self.code = code
-        self.msg = msg
-        self.extMsg = extMsg
+        self.message = message
+        self.extendedMessage = extendedMessage
         self.httpStatus = httpStatus
         self.clockSkew = clockSkew
     }
@@ -34,8 +35,8 @@ public struct SendResult: Hashable, Sendable, CustomStringConvertible {
         let skew = sms_response_clock_skew_ms(response)
         self.init(
             code: ServerCode(rawValue: code),
-            msg: sms_response_msg(response).map { String(cString: $0) },
-            extMsg: sms_response_ext_msg(response).map { String(cString: $0) },
+            message: sms_response_msg(response).map { String(cString: $0) },
+            extendedMessage: sms_response_ext_msg(response).map { String(cString: $0) },
             httpStatus: Int(sms_response_http_status(response)),
             // SMS_CLOCK_SKEW_UNKNOWN is INT64_MIN, a macro Swift does not import.
             clockSkew: skew == Int64.min ? nil : .milliseconds(skew))
@@ -51,7 +52,8 @@ public struct SendResult: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         let skew = clockSkew.map { "\($0)" } ?? "unknown"
         return "SendResult(code: \(code.rawValue) (\(code)), httpStatus: \(httpStatus), "
-            + "clockSkew: \(skew), msg: \(quoted(msg)), extMsg: \(quoted(extMsg)))"
+            + "clockSkew: \(skew), message: \(quoted(message)), "
+            + "extendedMessage: \(quoted(extendedMessage)))"
     }
 }
 

@@ -10,11 +10,16 @@ import Foundation
 ///   ``HTTPRequest/body`` once: never retry (a repeated send replaces the code the user is
 ///   typing);
 /// - not follow redirects: return the 3xx answer as it is;
-/// - honour ``HTTPRequest/connectTimeout`` and ``HTTPRequest/totalTimeout``;
+/// - end the send at ``HTTPRequest/totalTimeout`` wherever it is (connecting, waiting for
+///   the answer, reading it), and bound connecting by ``HTTPRequest/connectTimeout`` if the
+///   stack can do that on its own; never give up earlier on a server that is still
+///   answering (an idle or first-byte timeout shorter than the total would report a timeout
+///   for an SMS that was sent);
 /// - return the status, the `Date` header and the body (the first 64 KiB + 1 bytes are
 ///   enough; more is never needed);
 /// - throw ``TransportError`` for a failure without an answer (or a `URLError`, which is
-///   mapped the same way), and `CancellationError` when its task is cancelled.
+///   mapped the same way), and `CancellationError` when its task is cancelled, after
+///   cancelling the HTTP request.
 ///
 /// ``URLSessionTransport`` is one; pass yours as ``TransportChoice/custom(_:)``.
 public protocol Transport: Sendable {
@@ -47,7 +52,8 @@ public struct HTTPRequest: Hashable, Sendable {
     /// The body: empty today (every parameter travels in the query); send it with
     /// `Content-Length: 0`.
     public let body: Data
-    /// The client's connect timeout (DNS, TCP, TLS).
+    /// The client's connect timeout (DNS, TCP, TLS), for a stack that can bound connecting
+    /// on its own (URLSession cannot: ``totalTimeout`` bounds it there).
     public let connectTimeout: Duration
     /// The client's timeout of the whole send, body included.
     public let totalTimeout: Duration
@@ -172,9 +178,12 @@ public struct TransportChoice: Sendable, CustomStringConvertible {
     /// feature (the default); without it a send throws ``SMSError/Code-swift.struct/unsupported``.
     public static let library = TransportChoice(storage: .library)
 
-    /// ``URLSessionTransport``: the platform's networking (on Apple platforms App Transport
+    /// A ``URLSessionTransport`` of the client's own, with an ephemeral session that lives as
+    /// long as the client: the platform's networking (on Apple platforms App Transport
     /// Security, the system's proxy, VPN and certificates). On Linux, FoundationNetworking
-    /// (libcurl).
+    /// (libcurl). For your own `URLSession` or configuration, pass
+    /// `.custom(URLSessionTransport(session:))` or
+    /// `.custom(try URLSessionTransport(configuration:))`.
     public static let urlSession = TransportChoice(storage: .urlSession)
 
     /// Your own ``Transport``.
@@ -194,7 +203,7 @@ public struct TransportChoice: Sendable, CustomStringConvertible {
     }
 
     /// True for ``library``: sends are one blocking C call on a dispatch queue.
-    public var isLibrary: Bool {
+    var isLibrary: Bool {
         if case .library = storage {
             return true
         }

@@ -13,34 +13,61 @@ import Foundation
 /// user-installed or MDM certificates; on Linux it is FoundationNetworking (libcurl, which
 /// reads the `http_proxy`-style environment variables).
 ///
-/// Each send uses an ephemeral session of its own (no cookies, no cache): POST with the
-/// prepared URL, headers and body, once; redirects are refused (the 3xx answer goes to the
-/// library); ``HTTPRequest/connectTimeout`` is the session's `timeoutIntervalForRequest` (no
-/// byte for that long, connecting included) and ``HTTPRequest/totalTimeout`` its
-/// `timeoutIntervalForResource`, also enforced by a timer of its own; at most 64 KiB + 1
-/// bytes of body are read.
+/// One `URLSession` serves every send of the transport, and so of the client that holds it:
+/// its connections are reused from one send to the next. Pass your own session (for its
+/// metrics, `URLProtocol` stubs in UI tests, cellular or constrained-network policy) or a
+/// configuration for a session the transport creates, owns and invalidates when it is freed.
 ///
-/// Extra trusted certificates: on Apple platforms a session delegate evaluates the server's
-/// trust with them as extra anchors (the system's roots stay trusted). On Linux this is
-/// impossible: FoundationNetworking hands no server-trust challenge to the delegate and has
-/// no per-session CA setting (libcurl's only CA file is process-wide), so
-/// `init(additionalTrustedCertificates:)` with certificates throws
-/// ``SMSError/Code-swift.struct/unsupported`` there; use ``TransportChoice/library``.
-public struct URLSessionTransport: Transport {
-    /// The DER bytes of the extra trusted certificates.
-    let anchors: [Data]
+/// Each send is one data task: POST with the prepared URL, headers and body, once, with no
+/// cache and no cookies (set on the request, so your session's settings are untouched);
+/// redirects are refused (the 3xx answer goes to the library).
+///
+/// Timeouts: ``HTTPRequest/totalTimeout`` ends the send wherever it is (connecting, waiting
+/// for the answer, reading it): a timer of the transport cancels the task then and the send
+/// throws ``TransportError/Kind/timeout``. URLSession has no connect-only timeout, so
+/// connecting is bounded by the total timeout, not by ``HTTPRequest/connectTimeout``. Its
+/// `timeoutIntervalForRequest` is an idle timeout that also covers the wait for the first
+/// byte of the answer: set to the connect timeout, it would give up on a server that is still
+/// answering (and has sent the SMS). So the request's `timeoutInterval` is the total timeout
+/// rounded up to whole seconds plus one (FoundationNetworking truncates it to whole seconds),
+/// and the session's `timeoutIntervalForResource` is not relied on (FoundationNetworking
+/// ignores it, and a shared session cannot have one per send).
+///
+/// Extra trusted certificates: on Apple platforms the session the transport creates evaluates
+/// the server's trust with them as extra anchors (the system's roots stay trusted). On Linux
+/// this is impossible: FoundationNetworking hands no server-trust challenge to the delegate and
+/// has no per-session CA setting (libcurl's only CA file is process-wide), so certificates
+/// throw ``SMSError/Code-swift.struct/unsupported`` there; use ``TransportChoice/library``.
+public final class URLSessionTransport: Transport {
+    /// The session every send goes through.
+    public let session: URLSession
+    /// True when this transport created the session, and so invalidates it when freed.
+    private let ownsSession: Bool
 
-    /// A transport that trusts the certificates of these PEM files on top of the system's.
+    /// A transport on your session, used as it is: its delegate (if any) decides trust and
+    /// authentication, and it stays valid when the transport is freed.
+    public init(session: URLSession) {
+        self.session = session
+        self.ownsSession = false
+    }
+
+    /// A transport on a new session with `configuration` (copied; by default an ephemeral
+    /// one), trusting the certificates of these PEM files on top of the system's.
     ///
     /// - Throws: ``SMSError`` with ``SMSError/Code-swift.struct/invalidArgument`` for a file
     ///   that cannot be read or holds no certificate;
     ///   ``SMSError/Code-swift.struct/unsupported`` for any certificate on Linux.
-    public init(additionalTrustedCertificates: [URL] = []) throws {
+    public init(
+        configuration: URLSessionConfiguration = .ephemeral,
+        additionalTrustedCertificates: [URL] = []
+    ) throws {
         var anchors: [Data] = []
         for file in additionalTrustedCertificates {
             anchors += try pemCertificates(file)
         }
-        #if !canImport(Security)
+        #if canImport(Security)
+            let delegate: URLSessionDelegate? = anchors.isEmpty ? nil : TrustDelegate(anchors)
+        #else
             if !anchors.isEmpty {
                 throw SMSError(
                     code: .unsupported,
@@ -49,52 +76,75 @@ public struct URLSessionTransport: Transport {
                         + "this platform (FoundationNetworking has no per-session trust "
                         + "evaluation); use the library's transport")
             }
+            let delegate: URLSessionDelegate? = nil
         #endif
-        self.anchors = anchors
+        // URLSession copies its configuration: later changes to `configuration` do nothing.
+        self.session = URLSession(
+            configuration: configuration, delegate: delegate, delegateQueue: nil)
+        self.ownsSession = true
+    }
+
+    deinit {
+        // A session holds its delegate until invalidated; sends under way still finish.
+        if ownsSession {
+            session.finishTasksAndInvalidate()
+        }
     }
 
     /// Sends `request` once and returns the answer, whatever its status.
     ///
     /// - Throws: ``TransportError`` (network, timeout or TLS) when there is no answer;
-    ///   `CancellationError` when the task is cancelled (the HTTP request is cancelled too).
+    ///   `CancellationError` when the task is cancelled: the HTTP request is cancelled too,
+    ///   closing its connection.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeInterval(request.connectTimeout)
-        configuration.timeoutIntervalForResource = timeInterval(request.totalTimeout)
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         for header in request.headers {
             urlRequest.setValue(header.value, forHTTPHeaderField: header.name)
         }
         urlRequest.httpBody = request.body
-        let delegate = SendDelegate(anchors: anchors)
-        // The session holds its delegate until invalidated: finishTasksAndInvalidate ends it.
-        let session = URLSession(
-            configuration: configuration, delegate: delegate, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        let task = session.dataTask(with: urlRequest)
+        urlRequest.cachePolicy = .reloadIgnoringLocalAndRemoteCacheData
+        urlRequest.httpShouldHandleCookies = false
+        urlRequest.timeoutInterval = (timeInterval(request.totalTimeout) + 1).rounded(.up)
+        let send = Send()
+        let task = session.dataTask(with: urlRequest) { data, response, error in
+            send.finish(answer(data, response, error))
+        }
+        // Only for redirects: the completion handler above gets the data and the end.
+        task.delegate = RedirectRefusal.shared
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                delegate.start(task, totalTimeout: request.totalTimeout, continuation)
+                send.start(task, totalTimeout: request.totalTimeout, continuation)
             }
         } onCancel: {
-            delegate.cancel()
+            send.finish(.failure(CancellationError()))
         }
     }
 }
 
-/// The most body a send ever needs: the library refuses more than 64 KiB, and one byte more
-/// shows it was more.
-private let bodyLimit = 64 * 1024 + 1
-
 private func timeInterval(_ duration: Duration) -> TimeInterval {
     let (seconds, attoseconds) = duration.components
     return Double(seconds) + Double(attoseconds) / 1e18
+}
+
+/// What a finished data task stands for: the answer, or the failure without one.
+private func answer(_ data: Data?, _ response: URLResponse?, _ error: (any Error)?)
+    -> Result<HTTPResponse, any Error>
+{
+    if let error {
+        if let error = error as? URLError {
+            return .failure(TransportError(error))
+        }
+        return .failure(TransportError(.network, "URLSession: \(error)"))
+    }
+    guard let response = response as? HTTPURLResponse else {
+        return .failure(TransportError(.network, "URLSession: no HTTP response"))
+    }
+    return .success(
+        HTTPResponse(
+            status: response.statusCode, date: response.value(forHTTPHeaderField: "Date"),
+            body: data ?? Data()))
 }
 
 /// The certificates of a PEM file, as DER.
@@ -130,32 +180,27 @@ private func pemCertificates(_ file: URL) throws -> [Data] {
     return certificates
 }
 
-/// The delegate of one send's session: collects the answer, refuses redirects, evaluates
-/// trust with the extra anchors, and resumes the waiting task exactly once.
-private final class SendDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+/// One send: resumes the waiting Swift task exactly once, with whichever comes first (the
+/// data task's end, the total timeout, cancellation), and cancels the data task if it is
+/// still running, which closes its connection.
+private final class Send: @unchecked Sendable {
     // @unchecked Sendable: every mutable property is read and written with `lock` held, and
     // the continuation is taken out (set to nil) before it is resumed, so at most once.
     private let lock = NSLock()
-    private let anchors: [Data]
     private var continuation: CheckedContinuation<HTTPResponse, any Error>?
     private var task: URLSessionTask?
-    private var body = Data()
-    private var cancelled = false
-    private var trustRefused = false
+    private var outcome: Result<HTTPResponse, any Error>?
 
-    init(anchors: [Data]) {
-        self.anchors = anchors
-    }
-
-    /// Starts `task`, unless the Swift task was already cancelled; arms the total timeout.
+    /// Starts `task` and arms the total timeout, unless the send already ended (the Swift
+    /// task was cancelled before it got here).
     func start(
         _ task: URLSessionTask, totalTimeout: Duration,
         _ continuation: CheckedContinuation<HTTPResponse, any Error>
     ) {
         lock.lock()
-        if cancelled {
+        if let outcome {
             lock.unlock()
-            continuation.resume(throwing: CancellationError())
+            continuation.resume(with: outcome)
             return
         }
         self.continuation = continuation
@@ -169,93 +214,58 @@ private final class SendDelegate: NSObject, URLSessionDataDelegate, @unchecked S
         task.resume()
     }
 
-    /// The Swift task was cancelled: resumes it with `CancellationError` and cancels the send.
-    func cancel() {
+    /// Ends the send with `result` (the first call only) and cancels the data task.
+    func finish(_ result: Result<HTTPResponse, any Error>) {
         lock.lock()
-        cancelled = true
-        lock.unlock()
-        finish(.failure(CancellationError()))
-    }
-
-    /// Resumes the waiting task (the first call only) and cancels the HTTP request if it is
-    /// still running.
-    private func finish(_ result: Result<HTTPResponse, any Error>) {
-        lock.lock()
+        guard outcome == nil else {
+            lock.unlock()
+            return
+        }
+        outcome = result
         let continuation = self.continuation
         self.continuation = nil
         let task = self.task
+        self.task = nil
         lock.unlock()
-        guard let continuation else {
-            return
-        }
-        continuation.resume(with: result)
+        continuation?.resume(with: result)
         task?.cancel()
     }
+}
 
-    private func answer(_ task: URLSessionTask) -> Result<HTTPResponse, any Error> {
-        guard let response = task.response as? HTTPURLResponse else {
-            return .failure(TransportError(.network, "URLSession: no HTTP response"))
-        }
-        lock.lock()
-        let body = self.body
-        lock.unlock()
-        return .success(
-            HTTPResponse(
-                status: response.statusCode, date: response.value(forHTTPHeaderField: "Date"),
-                body: body))
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        lock.lock()
-        body.append(data.prefix(bodyLimit - body.count))
-        let full = body.count >= bodyLimit
-        lock.unlock()
-        if full {
-            // Enough to tell the body is too long: the rest is never read.
-            finish(answer(dataTask))
-        }
-    }
+/// The task delegate of every send: a redirect is never followed, its 3xx answer completes
+/// the task and goes to the library.
+private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+    static let shared = RedirectRefusal()
 
     func urlSession(
         _ session: URLSession, task: URLSessionTask,
         willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
-        completionHandler: @escaping (URLRequest?) -> Void
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
     ) {
-        // Never followed: the 3xx answer completes the task and goes to the library.
         completionHandler(nil)
     }
+}
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?)
-    {
-        guard let error else {
-            finish(answer(task))
-            return
-        }
-        lock.lock()
-        let trustRefused = self.trustRefused
-        lock.unlock()
-        if trustRefused {
-            finish(
-                .failure(
-                    TransportError(.tls, "URLSession: the server's certificate is not trusted")))
-        } else if let error = error as? URLError {
-            finish(.failure(TransportError(error)))
-        } else {
-            finish(.failure(TransportError(.network, "URLSession: \(error)")))
-        }
-    }
+#if canImport(Security)
+    /// The delegate of a session the transport created with extra trusted certificates: the
+    /// server's trust is evaluated with them as extra anchors. Failing that, the system decides
+    /// as usual (and refuses an untrusted server with a certificate error, which is TLS).
+    private final class TrustDelegate: NSObject, URLSessionDelegate, Sendable {
+        private let anchors: [Data]
 
-    #if canImport(Security)
+        init(_ anchors: [Data]) {
+            self.anchors = anchors
+        }
+
         func urlSession(
-            _ session: URLSession, task: URLSessionTask,
-            didReceive challenge: URLAuthenticationChallenge,
+            _ session: URLSession, didReceive challenge: URLAuthenticationChallenge,
             completionHandler:
-                @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+                @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
         ) {
             guard
                 challenge.protectionSpace.authenticationMethod
                     == NSURLAuthenticationMethodServerTrust,
-                !anchors.isEmpty, let trust = challenge.protectionSpace.serverTrust
+                let trust = challenge.protectionSpace.serverTrust
             else {
                 completionHandler(.performDefaultHandling, nil)
                 return
@@ -269,11 +279,8 @@ private final class SendDelegate: NSObject, URLSessionDataDelegate, @unchecked S
             if SecTrustEvaluateWithError(trust, nil) {
                 completionHandler(.useCredential, URLCredential(trust: trust))
             } else {
-                lock.lock()
-                trustRefused = true
-                lock.unlock()
-                completionHandler(.cancelAuthenticationChallenge, nil)
+                completionHandler(.performDefaultHandling, nil)
             }
         }
-    #endif
-}
+    }
+#endif

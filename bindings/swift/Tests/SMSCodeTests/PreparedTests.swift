@@ -95,7 +95,7 @@ import Testing
             empty
                 == .answered(
                     SendResult(
-                        code: .phoneRequired, msg: nil, extMsg: nil, httpStatus: 0,
+                        code: .phoneRequired, message: nil, extendedMessage: nil, httpStatus: 0,
                         clockSkew: nil)))
         guard
             case .send = try client.prepare(
@@ -145,8 +145,8 @@ import Testing
         let result = try await client.sendCode(
             internationalCode: "+86", phone: "13800138000", codeType: .login)
         #expect(result.code == .frequencyLimit)
-        #expect(result.msg == "limit")
-        #expect(result.extMsg == "wait")
+        #expect(result.message == "limit")
+        #expect(result.extendedMessage == "wait")
         #expect(result.httpStatus == 200)
         // 1994 is decades behind this machine's clock.
         #expect(try #require(result.clockSkew) < .seconds(-365 * 86_400))

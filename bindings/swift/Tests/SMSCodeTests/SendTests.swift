@@ -55,7 +55,7 @@ import Testing
         #expect(first.code == .sent)
         #expect(second.code == .frequencyLimit)
         #expect(second.httpStatus == 200)
-        #expect(second.msg == "SMS sending exceeds frequency limit")
+        #expect(second.message == "SMS sending exceeds frequency limit")
         #expect(!second.isSuccess)
         #expect(try emulator.codes(phone: phone).count == 1)
     }
@@ -72,7 +72,7 @@ import Testing
         #expect(first.code == .sent)
         #expect(second.code == .frequencyLimit)
         #expect(second.isAnsweredLocally)
-        #expect(second.msg == nil)
+        #expect(second.message == nil)
         #expect(try emulator.codes(phone: phone).count == 1)
     }
 
@@ -203,6 +203,30 @@ import Testing
                 endpoint: .region(region), userDomain: "d", userDomainSecret: "s")
             #expect(client.endpoint == .region(region))
         }
+    }
+
+    @Test func anSMSErrorKeepsItsCodeAsAnNSError() async throws {
+        let error = try #require(
+            await expectSMSError(.insecureURL) {
+                try SMSClient(
+                    endpoint: .url(URL(string: "http://example.com")!), userDomain: "d",
+                    userDomainSecret: "s")
+            })
+        let bridged = error as NSError
+        #expect(bridged.domain == SMSError.errorDomain)
+        #expect(bridged.code == Int(SMSError.Code.insecureURL.rawValue))
+        #expect(bridged.code < 0)
+        #expect(bridged.localizedDescription == error.description)
+    }
+
+    @Test func aConfigurationIsAValueWithVarProperties() {
+        var configuration = SMSClient.Configuration()
+        let original = configuration
+        configuration.totalTimeout = .seconds(5)
+        configuration.language = "en-US"
+        #expect(configuration.totalTimeout == .seconds(5))
+        #expect(original.totalTimeout == .seconds(20))
+        #expect(configuration != original)
     }
 
     @Test(arguments: [

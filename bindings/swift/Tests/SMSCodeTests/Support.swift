@@ -1,6 +1,7 @@
 import Foundation
-import SMSCode
 import Testing
+
+@testable import SMSCode
 
 #if canImport(Glibc)
     import Glibc
@@ -138,13 +139,22 @@ final class Emulator: Sendable {
     }
 
     /// Arms a fault (hang, close, http500, not_json, huge_body, slow_drip, redirect, delay)
-    /// for the next `count` sends.
-    func armFault(_ kind: String, count: Int = 1) throws {
+    /// for the next `count` sends; `delay` waits `delayMs` before answering.
+    func armFault(_ kind: String, count: Int = 1, delayMs: Int = 0) throws {
         let answer = try request(
-            "POST", "/emulator/v1/faults", body: "{\"fault\":\"\(kind)\",\"count\":\(count)}")
+            "POST", "/emulator/v1/faults",
+            body: "{\"fault\":\"\(kind)\",\"count\":\(count),\"delayMs\":\(delayMs)}")
         guard answer.contains("\"ok\":true") else {
             throw HarnessError(description: "arming \(kind): \(answer)")
         }
+    }
+
+    /// How many sends their client aborted (closed the connection) during a delay, hang or
+    /// slow drip, as `GET /emulator/v1/stats` counts them.
+    func abortedSends() throws -> Int {
+        struct Answer: Decodable { let aborted: Int }
+        let answer = try request("GET", "/emulator/v1/stats")
+        return try JSONDecoder().decode(Answer.self, from: Data(answer.utf8)).aborted
     }
 
     /// The codes the emulator issued (to `phone` only, when given), oldest first.
