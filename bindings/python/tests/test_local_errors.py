@@ -177,6 +177,9 @@ def _client(**options: Any) -> smscode.Client:
         {"proxy": "not a proxy url"},
         {"user_agent": "a\nb"},
         {"user_agent": "x" * 257},
+        {"user_agent": ""},
+        {"user_agent": "caf\u00e9/1"},
+        {"language": "fran\u00e7ais"},
         {"language": "en\x01US"},
         {"language": "x" * 257},
         {"ssid": "s" * 257},
@@ -189,6 +192,16 @@ def test_client_rejects_bad_options(options: dict[str, Any]) -> None:
         _client(**options)
     assert caught.value.status == smscode.Status.INVALID_ARGUMENT
     assert caught.value.message.startswith("sms_client_set_")
+
+
+def test_a_clock_offset_that_puts_ts_before_1970_is_refused_before_sending() -> None:
+    hundred_years_ms = 100 * 365 * 24 * 3600 * 1000
+    with _client(clock_offset_ms=-hundred_years_ms) as client:
+        assert client.clock_offset_ms == -hundred_years_ms
+        with pytest.raises(smscode.SmsInvalidArgumentError, match="before 1970"):
+            client.send_code("+86", "13800138000", smscode.CodeType.LOGIN)
+        client.set_clock_offset_ms(0)
+        assert client.clock_offset_ms == 0
 
 
 @pytest.mark.parametrize(

@@ -227,7 +227,6 @@ class Client:
         self._in_use = 0
         self._base_url = base_url
         self._user_domain = user_domain
-        self._clock_offset_ms = 0
 
         status, handle = _native.client_new(
             _text("base_url", base_url),
@@ -345,8 +344,11 @@ class Client:
 
     @property
     def clock_offset_ms(self) -> int:
-        """The clock offset last set (0 by default)."""
-        return self._clock_offset_ms
+        """The clock offset last set (0 by default), as the library holds it."""
+        with self._borrow() as handle:
+            status, offset_ms = _native.client_clock_offset_ms(handle)
+        raise_for_native_status(status)
+        return offset_ms
 
     # Setters: each applies at once, or raises and leaves the client as it was.
 
@@ -370,7 +372,7 @@ class Client:
             raise_for_native_status(_native.client_add_ca_file(handle, value))
 
     def set_user_agent(self, user_agent: str) -> None:
-        """Sets the ``User-Agent`` header (at most 256 bytes, no control characters)."""
+        """Sets the ``User-Agent`` header (non-empty printable ASCII, at most 256 bytes)."""
         value = _text("user_agent", user_agent)
         with self._borrow() as handle:
             raise_for_native_status(_native.client_set_user_agent(handle, value))
@@ -397,7 +399,6 @@ class Client:
         value = integer_argument("offset_ms", offset_ms, INT64, "int64_t")
         with self._borrow() as handle:
             raise_for_native_status(_native.client_set_clock_offset_ms(handle, value))
-        self._clock_offset_ms = value
 
     def set_resend_guard_ms(self, interval_ms: int) -> None:
         """Answers 5058 locally for a repeat send within ``interval_ms``; 0 turns it off."""

@@ -194,6 +194,7 @@ _declare("sms_client_set_user_agent", c_int32, [_CLIENT_PTR, c_char_p])
 _declare("sms_client_set_language", c_int32, [_CLIENT_PTR, c_char_p])
 _declare("sms_client_set_enterprise", c_int32, [_CLIENT_PTR, c_char_p, c_char_p])
 _declare("sms_client_set_clock_offset_ms", c_int32, [_CLIENT_PTR, c_int64])
+_declare("sms_client_clock_offset_ms", c_int32, [_CLIENT_PTR, POINTER(c_int64)])
 _declare("sms_client_set_resend_guard_ms", c_int32, [_CLIENT_PTR, c_uint32])
 _declare(
     "sms_client_send",
@@ -308,6 +309,12 @@ def client_set_enterprise(client: ClientPtr, ssid: bytes, stid: bytes) -> int:
 
 def client_set_clock_offset_ms(client: ClientPtr, offset_ms: int) -> int:
     return int(_lib.sms_client_set_clock_offset_ms(client, offset_ms))
+
+
+def client_clock_offset_ms(client: ClientPtr) -> tuple[int, int]:
+    offset_ms = c_int64()
+    status = int(_lib.sms_client_clock_offset_ms(client, byref(offset_ms)))
+    return status, offset_ms.value
 
 
 def client_set_resend_guard_ms(client: ClientPtr, interval_ms: int) -> int:
