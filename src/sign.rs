@@ -1,7 +1,5 @@
 //! Request signing: the pure part of the protocol.
 
-use std::io::Write;
-
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
@@ -113,28 +111,15 @@ pub fn sign_into(
     secret: &str,
     out: &mut [u8; SIGNATURE_LEN],
 ) {
-    let (mut code_type_text, mut ts_text) = (Decimal::default(), Decimal::default());
-    let digest = Sha256::new()
-        .chain_update(phone)
-        .chain_update(code_type_text.format(code_type.into()))
-        .chain_update(random)
-        .chain_update(ts_text.format(ts))
-        .chain_update(secret)
-        .finalize();
+    let (mut code_type_text, mut ts_text) = (itoa::Buffer::new(), itoa::Buffer::new());
+    let mut hasher = Sha256::new();
+    hasher.update(phone);
+    hasher.update(code_type_text.format(code_type));
+    hasher.update(random);
+    hasher.update(ts_text.format(ts));
+    hasher.update(secret);
+    let digest = hasher.finalize();
     hex::encode_to_slice(digest, out).expect("a SHA-256 digest is 32 bytes: 64 hex digits");
-}
-
-/// Room for any `i64` in decimal, on the stack.
-#[derive(Default)]
-struct Decimal([u8; 20]);
-
-impl Decimal {
-    fn format(&mut self, value: i64) -> &[u8] {
-        let mut cursor = std::io::Cursor::new(&mut self.0[..]);
-        write!(cursor, "{value}").expect("20 bytes hold any i64");
-        let len = cursor.position() as usize;
-        &self.0[..len]
-    }
 }
 
 /// [`sign_into`], returning the signature as a `String`.
