@@ -3,6 +3,7 @@ package io.smscode
 import java.io.ByteArrayOutputStream
 import java.io.IOException
 import java.io.InputStream
+import java.io.InterruptedIOException
 import java.net.HttpURLConnection
 import java.net.Proxy
 import java.net.URL
@@ -119,8 +120,9 @@ public class HttpUrlConnectionTransport
             }
 
             /**
-             * Gives up on an exchange (its deadline passed, or it was cancelled): its
-             * connection is closed off this thread, which ends the worker's read.
+             * Gives up on an exchange (its deadline passed, or it was cancelled): the worker
+             * is interrupted, so it reads no further and closes the connection, and the
+             * connection is closed off this thread too (at once while no read holds it).
              */
             fun abandon(
                 exchange: Future<HttpResponse>,
@@ -138,6 +140,11 @@ public class HttpUrlConnectionTransport
                 val out = ByteArrayOutputStream()
                 val buffer = ByteArray(8192)
                 while (out.size() < HttpRequest.MAX_BODY_BYTES) {
+                    // Abandoned ([abandon] interrupts this worker): stop, and the finally
+                    // block closes the connection. Without this, a body trickling in keeps
+                    // the worker reading, and the JDK's disconnect() from the other thread
+                    // can wait for the stream's lock until the body ends.
+                    if (Thread.currentThread().isInterrupted) throw InterruptedIOException("the exchange was abandoned")
                     val n = stream.read(buffer, 0, minOf(buffer.size, HttpRequest.MAX_BODY_BYTES - out.size()))
                     if (n < 0) break
                     out.write(buffer, 0, n)
