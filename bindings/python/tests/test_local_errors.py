@@ -52,7 +52,7 @@ def test_errors_pickle() -> None:
     assert type(copy) is smscode.SmsTimeoutError
     assert copy.status is smscode.Status.TIMEOUT
     assert copy.message == error.message
-    result = smscode.SendResult(code=5058, msg="limit", http_status=200)
+    result = smscode.SendResult(code=5058, message="limit", http_status=200)
     server = pickle.loads(pickle.dumps(smscode.SmsServerError(result)))
     assert server.code == 5058
     assert server.result == result
@@ -273,7 +273,7 @@ def test_client_local_answers(phone: str, intl: str, code: int, status: smscode.
     assert result.http_status == 0
     assert result.answered_locally
     assert result.clock_skew_ms is None
-    assert result.msg is None
+    assert result.message is None
     assert not result.ok
     with pytest.raises(smscode.SmsServerError) as caught:
         result.raise_for_status()
@@ -356,14 +356,14 @@ def test_codes_at_the_int32_edges_reach_the_library() -> None:
 
 
 def test_send_result_for_unknown_and_zero_codes() -> None:
-    unknown = smscode.SendResult(code=7777, msg="new", http_status=200)
+    unknown = smscode.SendResult(code=7777, message="new", http_status=200)
     assert unknown.status is None
     assert not unknown.ok
     assert unknown.description == "Unknown code"
     with pytest.raises(smscode.SmsServerError) as caught:
         unknown.raise_for_status()
     assert caught.value.status == 7777
-    assert caught.value.msg == "new"
+    assert caught.value.result.message == "new"
     zero = smscode.SendResult(code=0, http_status=200)
     assert zero.status is smscode.ServerCode.SENT_ZERO
     assert zero.ok

@@ -48,8 +48,8 @@ def test_client_send(emulator: Emulator) -> None:
     assert result.ok
     assert result.http_status == 200
     assert not result.answered_locally
-    assert result.msg == ""
-    assert result.ext_msg is None
+    assert result.message == ""
+    assert result.extended_message is None
     # The emulator runs on this machine's clock.
     assert result.clock_skew_ms is not None
     assert abs(result.clock_skew_ms) < 5000
@@ -75,14 +75,14 @@ def test_emulator_rate_limit_answers_5058(emulator: Emulator) -> None:
     assert second.code == 5058
     assert second.status is smscode.ServerCode.FREQUENCY_LIMIT
     assert second.http_status == 200
-    assert second.msg == "SMS sending exceeds frequency limit"
+    assert second.message == "SMS sending exceeds frequency limit"
     assert not second.ok
     with pytest.raises(smscode.SmsServerError) as caught:
         second.raise_for_status()
     error = caught.value
     assert error.code == 5058
     assert error.status is smscode.ServerCode.FREQUENCY_LIMIT
-    assert error.msg == "SMS sending exceeds frequency limit"
+    assert error.result.message == "SMS sending exceeds frequency limit"
     assert error.result is second
     assert "5058" in str(error)
     assert len(emulator.codes("13800138001")) == 1
@@ -133,7 +133,7 @@ def test_server_codes_are_results(emulator: Emulator) -> None:
     assert unknown_domain.status is smscode.ServerCode.USER_DOMAIN_NOT_SET
     assert unknown_domain.http_status == 200
     assert bad_signature.status is smscode.ServerCode.SIGNATURE_VERIFICATION_FAILED
-    assert bad_signature.msg == "Signature verification failed"
+    assert bad_signature.message == "Signature verification failed"
 
 
 # The emulator's built-in enterprise data set (emulator contract).

@@ -433,12 +433,14 @@ class Client:
             return SendResult(code=code)
         try:
             skew = _native.response_clock_skew_ms(response)
-            msg = _native.response_msg(response)
-            ext_msg = _native.response_ext_msg(response)
+            message = _native.response_msg(response)
+            extended_message = _native.response_ext_msg(response)
             return SendResult(
                 code=_native.response_code(response),
-                msg=None if msg is None else msg.decode("utf-8", errors="replace"),
-                ext_msg=None if ext_msg is None else ext_msg.decode("utf-8", errors="replace"),
+                message=None if message is None else message.decode("utf-8", errors="replace"),
+                extended_message=None
+                if extended_message is None
+                else extended_message.decode("utf-8", errors="replace"),
                 http_status=_native.response_http_status(response),
                 clock_skew_ms=None if skew == _native.SMS_CLOCK_SKEW_UNKNOWN else skew,
             )

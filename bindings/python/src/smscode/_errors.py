@@ -96,27 +96,22 @@ class SmsServerError(SmsError):
 
     Attributes:
         code: the server's code (a ``ServerCode`` member when documented).
-        msg: the server's ``msg``, if any.
-        ext_msg: the server's ``extMsg``, if any.
-        result: the whole ``SendResult``.
+        result: the whole ``SendResult``, with the server's ``message`` and
+            ``extended_message``.
     """
 
     code: int
-    msg: str | None
-    ext_msg: str | None
     result: SendResult
 
     def __init__(self, result: SendResult) -> None:
         description = _native.code_description(result.code)
         message = f"server answered {result.code}: {description}"
-        if result.msg and result.msg != description:
-            message += f" ({result.msg})"
+        if result.message and result.message != description:
+            message += f" ({result.message})"
         if result.http_status == 0:
             message += " [answered locally, nothing was sent]"
         super().__init__(result.code, message)
         self.code = self.status
-        self.msg = result.msg
-        self.ext_msg = result.ext_msg
         self.result = result
 
     def __reduce__(self) -> tuple[type[SmsServerError], tuple[SendResult]]:  # type: ignore[override]

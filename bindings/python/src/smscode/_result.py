@@ -17,8 +17,8 @@ class SendResult:
         code: the server's code: 200 (or 0) when the SMS was sent; any other value is
             the platform's reason, passed through unchanged.
         status: ``code`` as a ``ServerCode`` member, or ``None`` for an undocumented code.
-        msg: the server's ``msg`` (``None`` when absent, null, or answered locally).
-        ext_msg: the server's ``extMsg`` under the same rules.
+        message: the server's ``msg`` (``None`` when absent, null, or answered locally).
+        extended_message: the server's ``extMsg`` under the same rules.
         http_status: the HTTP status, or 0 when the library answered locally
             (input validation or the resend guard) and nothing was sent.
         clock_skew_ms: server clock minus this client's clock in milliseconds (about a
@@ -27,8 +27,8 @@ class SendResult:
     """
 
     code: int
-    msg: str | None = None
-    ext_msg: str | None = None
+    message: str | None = None
+    extended_message: str | None = None
     http_status: int = 0
     clock_skew_ms: int | None = None
     status: ServerCode | None = dataclasses.field(init=False)

@@ -3,9 +3,11 @@ package io.smscode
 import java.io.ByteArrayOutputStream
 import java.io.IOException
 import java.io.InputStream
+import java.io.InterruptedIOException
 import java.net.HttpURLConnection
 import java.net.Proxy
 import java.net.URL
+import java.util.concurrent.CancellationException
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
@@ -28,7 +30,9 @@ import kotlin.concurrent.thread
  * followed. The connect timeout is the client's. The exchange runs on a daemon worker
  * thread and the caller waits at most the total timeout, then closes the connection:
  * HttpURLConnection's read timeout alone is per read, so a server trickling bytes could
- * stretch it.
+ * stretch it. A cancelled coroutine ([HttpRequest.onCancel]) closes it the same way, at
+ * once. Each send has its own connection (`Connection: close`): closing a kept-alive one,
+ * the JDK would hand its half-read body to a cleaner thread that reads on to the end.
  *
  * @param sslSocketFactory trust and TLS settings for `https://` on the JVM, e.g. a factory
  *   whose trust store holds an extra CA (see the README); null uses the platform's default.
@@ -47,11 +51,15 @@ public class HttpUrlConnectionTransport
             // timeout: HttpURLConnection's own timeouts are per read, and a read it is
             // blocked in cannot always be cut short from outside.
             val exchange = workers.submit<HttpResponse> { exchange(connection, request) }
+            // Cancelling the future also ends the wait below.
+            request.onCancel { abandon(exchange, connection) }
             try {
                 return exchange.get(request.totalTimeoutMs, TimeUnit.MILLISECONDS)
             } catch (e: TimeoutException) {
                 abandon(exchange, connection)
                 throw TransportException(TransportException.Kind.TIMEOUT, "no complete answer within ${request.totalTimeoutMs} ms", e)
+            } catch (e: CancellationException) {
+                throw TransportException(TransportException.Kind.NETWORK, "cancelled: the request was aborted", e)
             } catch (e: InterruptedException) {
                 abandon(exchange, connection)
                 Thread.currentThread().interrupt()
@@ -71,8 +79,6 @@ public class HttpUrlConnectionTransport
             connection: HttpURLConnection,
             request: HttpRequest,
         ): HttpResponse {
-            var complete = false
-            var stream: InputStream? = null
             try {
                 if (connection is HttpsURLConnection && sslSocketFactory != null) {
                     connection.sslSocketFactory = sslSocketFactory
@@ -83,6 +89,12 @@ public class HttpUrlConnectionTransport
                 connection.connectTimeout = millis(request.connectTimeoutMs)
                 connection.readTimeout = millis(request.totalTimeoutMs)
                 for ((name, value) in request.headers) connection.setRequestProperty(name, value)
+                // No keep-alive: the JDK's disconnect() of a kept-alive connection hands a
+                // half-read body to a cleaner thread that reads on to its end, so an
+                // abandoned send would go on; one without keep-alive is closed (once a read
+                // under way returns). Checked by the parity test's slow drip.
+                // (A send is one per user action: reuse would gain little.)
+                connection.setRequestProperty("Connection", "close")
                 val body = request.body
                 connection.doOutput = true
                 connection.setFixedLengthStreamingMode(body.size)
@@ -90,28 +102,16 @@ public class HttpUrlConnectionTransport
                 val status = connection.responseCode
                 val date = connection.getHeaderField("Date")
                 // A 4xx/5xx body comes from the error stream (null when there is none).
-                stream = if (status >= 400) connection.errorStream else connection.inputStream
-                val read = stream?.let(::readCapped) ?: ReadBody(ByteArray(0), complete = true)
-                complete = read.complete
-                return HttpResponse(status, date, read.bytes)
+                val stream = if (status >= 400) connection.errorStream else connection.inputStream
+                return HttpResponse(status, date, stream?.let(::readCapped) ?: ByteArray(0))
             } finally {
-                // A body read to its end leaves the connection to the JDK's keep-alive
-                // pool; a cut-off or failed one is closed first, so nothing drains the rest.
-                if (!complete) connection.disconnect()
-                try {
-                    stream?.close()
-                } catch (e: IOException) {
-                    // The answer was read (or the send failed already): nothing to report.
-                }
+                // Closes the connection, whether the body was read to its end, cut off at
+                // the cap, or the exchange failed.
+                connection.disconnect()
             }
         }
 
         override fun toString(): String = "HttpUrlConnectionTransport"
-
-        private class ReadBody(
-            val bytes: ByteArray,
-            val complete: Boolean,
-        )
 
         private companion object {
             /** Daemon workers for the exchanges, reused from one send to the next. */
@@ -119,7 +119,11 @@ public class HttpUrlConnectionTransport
                 Executors.newCachedThreadPool { task -> Thread(task, "smscode-http").apply { isDaemon = true } }
             }
 
-            /** Gives up on an exchange past its deadline: its connection is closed off this thread. */
+            /**
+             * Gives up on an exchange (its deadline passed, or it was cancelled): the worker
+             * is interrupted, so it reads no further and closes the connection, and the
+             * connection is closed off this thread too (at once while no read holds it).
+             */
             fun abandon(
                 exchange: Future<HttpResponse>,
                 connection: HttpURLConnection,
@@ -132,15 +136,20 @@ public class HttpUrlConnectionTransport
             fun millis(value: Long): Int = value.coerceIn(1, Int.MAX_VALUE.toLong()).toInt()
 
             /** At most [HttpRequest.MAX_BODY_BYTES]: the library refuses anything longer. */
-            fun readCapped(stream: InputStream): ReadBody {
+            fun readCapped(stream: InputStream): ByteArray {
                 val out = ByteArrayOutputStream()
                 val buffer = ByteArray(8192)
                 while (out.size() < HttpRequest.MAX_BODY_BYTES) {
+                    // Abandoned ([abandon] interrupts this worker): stop, and the finally
+                    // block closes the connection. Without this, a body trickling in keeps
+                    // the worker reading, and the JDK's disconnect() from the other thread
+                    // can wait for the stream's lock until the body ends.
+                    if (Thread.currentThread().isInterrupted) throw InterruptedIOException("the exchange was abandoned")
                     val n = stream.read(buffer, 0, minOf(buffer.size, HttpRequest.MAX_BODY_BYTES - out.size()))
-                    if (n < 0) return ReadBody(out.toByteArray(), complete = true)
+                    if (n < 0) break
                     out.write(buffer, 0, n)
                 }
-                return ReadBody(out.toByteArray(), complete = false)
+                return out.toByteArray()
             }
         }
     }

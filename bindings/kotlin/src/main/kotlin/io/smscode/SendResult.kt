@@ -4,8 +4,8 @@ package io.smscode
  * The answer to one send. A server code is data, not an exception: check [ok].
  *
  * @property code the server's `code` (200 or 0 when sent), or a code answered locally.
- * @property msg the server's `msg`; null when absent, not a string, or answered locally.
- * @property extMsg the server's `extMsg`, under the same rules as [msg].
+ * @property message the server's `msg`; null when absent, not a string, or answered locally.
+ * @property extendedMessage the server's `extMsg`, under the same rules as [message].
  * @property httpStatus the HTTP status, or 0 when the code was answered locally
  *   (validation or the resend guard) and nothing was sent.
  * @property clockSkewMs server clock minus this client's clock (system clock plus the
@@ -14,8 +14,8 @@ package io.smscode
  */
 public data class SendResult(
     val code: Int,
-    val msg: String?,
-    val extMsg: String?,
+    val message: String?,
+    val extendedMessage: String?,
     val httpStatus: Int,
     val clockSkewMs: Long?,
 ) {

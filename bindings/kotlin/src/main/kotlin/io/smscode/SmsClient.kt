@@ -2,18 +2,22 @@ package io.smscode
 
 import com.sun.jna.Pointer
 import com.sun.jna.ptr.PointerByReference
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.awaitCancellation
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import java.io.File
 import java.io.IOException
 
 /**
- * A configured client over one native `SmsClient` handle: connections are pooled, so
- * keep one per configuration and share it. Thread-safe: many threads (or coroutines)
- * may send through one client at once, and setters may be called at any time (a send
- * already under way keeps the settings it started with; a change starts a new
- * connection pool and forgets the resend guard's history).
+ * A configured client over one native `SmsClient` handle: keep one per configuration and
+ * share it ([LibraryTransport] pools its connections in it). Thread-safe: many threads (or
+ * coroutines) may send through one client at once, and setters may be called at any time
+ * (a send already under way keeps the settings it started with; a change starts a new
+ * connection pool of [LibraryTransport], and the resend guard keeps its history).
  *
  * [close] releases the handle. It is idempotent and thread-safe, and never blocks:
  * sends still running finish first and the handle is freed by the last of them. Any
@@ -21,6 +25,7 @@ import java.io.IOException
  * is freed once it is garbage collected, but close it (or `use` it) to free it promptly.
  *
  * ```
+ * // In a coroutine (e.g. viewModelScope.launch): sendCode suspends, never blocks.
  * SmsClient("eu", "my-domain", secret).use { client ->
  *     client.setTimeouts(connectTimeoutMs = 5_000, totalTimeoutMs = 10_000)
  *     val result = client.sendCode("+49", "15112345678", CodeType.LOGIN)
@@ -211,30 +216,96 @@ public class SmsClient
             configure { SmsNative.sms_client_set_resend_guard_ms(it, uint32("interval_ms", intervalMs)) }
 
         /**
-         * Sends the verification code. Blocks until the answer (at most the total timeout);
-         * on a UI thread use [sendCodeSuspending]. Never retries: a send is not idempotent.
+         * Sends the verification code: the primary API. The send runs on [dispatcher]
+         * ([Dispatchers.IO] by default), so the caller's thread (e.g. Android's main
+         * thread) is never blocked. Never retries: a send is not idempotent.
+         *
+         * Cancelling the calling coroutine (or `withTimeout`) throws
+         * [CancellationException]. Through a platform transport ([HttpUrlConnectionTransport],
+         * or yours if it implements [HttpRequest.onCancel]) it also aborts the HTTP request
+         * at once. Through [LibraryTransport] it cannot: the library's blocking send has no
+         * way to be stopped, so the coroutine ends when that send returns (at most the total
+         * timeout) and its answer is dropped. Either way the code may have been delivered.
          *
          * @return the answer; a server code (5058, 5420, ...) is data, see [SendResult.ok].
          * @throws SmsException for a local failure (network, timeout, TLS, HTTP status, ...).
          * @throws SmsException.ClientClosed when the client is closed.
          */
         @Throws(SmsException::class)
-        public fun sendCode(
+        public suspend fun sendCode(
             internationalCode: String,
             phone: String,
             codeType: CodeType,
-        ): SendResult = sendCode(internationalCode, phone, codeType.value)
+            dispatcher: CoroutineDispatcher = Dispatchers.IO,
+        ): SendResult = sendCode(internationalCode, phone, codeType.value, dispatcher)
 
         /** [sendCode] with a raw code type (the library refuses values outside 1..5). */
         @Throws(SmsException::class)
-        public fun sendCode(
+        public suspend fun sendCode(
+            internationalCode: String,
+            phone: String,
+            codeType: Int,
+            dispatcher: CoroutineDispatcher = Dispatchers.IO,
+        ): SendResult =
+            withContext(dispatcher) {
+                val cancellation = Cancellation()
+                // Runs on the cancelling thread (Unconfined) while the send blocks this one.
+                val watcher =
+                    launch(Dispatchers.Unconfined, CoroutineStart.UNDISPATCHED) {
+                        try {
+                            awaitCancellation()
+                        } finally {
+                            cancellation.cancel()
+                        }
+                    }
+                try {
+                    send(internationalCode, phone, codeType, cancellation)
+                } catch (e: Exception) {
+                    // Whatever an aborted request failed with, the cause is the cancellation.
+                    if (cancellation.isCancelled) throw CancellationException("the send was cancelled").apply { initCause(e) }
+                    throw e
+                } finally {
+                    cancellation.finish()
+                    watcher.cancel()
+                }
+            }
+
+        /**
+         * [sendCode] that blocks the calling thread until the answer (at most the total
+         * timeout), for Java and for threads of your own. Never retries.
+         *
+         * @throws IllegalStateException on Android's main thread, where a blocking send
+         *   would freeze the UI (up to the total timeout, then an ANR): call the suspend
+         *   [sendCode] from a coroutine there.
+         * @throws SmsException as [sendCode] does.
+         */
+        @Throws(SmsException::class)
+        public fun sendCodeBlocking(
+            internationalCode: String,
+            phone: String,
+            codeType: CodeType,
+        ): SendResult = sendCodeBlocking(internationalCode, phone, codeType.value)
+
+        /** [sendCodeBlocking] with a raw code type (the library refuses values outside 1..5). */
+        @Throws(SmsException::class)
+        public fun sendCodeBlocking(
             internationalCode: String,
             phone: String,
             codeType: Int,
         ): SendResult {
+            MainThread.android.checkNotMain("sendCodeBlocking")
+            return send(internationalCode, phone, codeType, Cancellation())
+        }
+
+        private fun send(
+            internationalCode: String,
+            phone: String,
+            codeType: Int,
+            cancellation: Cancellation,
+        ): SendResult {
             val intl = SmsNative.cString("international_code", internationalCode)
             val phoneBytes = SmsNative.cString("phone", phone)
-            if (!usesLibrary) return handle.withPointer { sendThroughTransport(it, intl, phoneBytes, codeType) }
+            if (!usesLibrary) return handle.withPointer { sendThroughTransport(it, intl, phoneBytes, codeType, cancellation) }
             val out = PointerByReference()
             val code =
                 handle.withPointer {
@@ -255,6 +326,7 @@ public class SmsClient
             intl: ByteArray,
             phone: ByteArray,
             codeType: Int,
+            cancellation: Cancellation,
         ): SendResult {
             val out = PointerByReference()
             val prepared = SmsNative.check(SmsNative.sms_client_prepare(client, intl, phone, codeType, out))
@@ -263,7 +335,7 @@ public class SmsClient
             val request =
                 try {
                     val current = timeouts
-                    readRequest(requestPointer, current.connectMs, current.totalMs)
+                    readRequest(requestPointer, current.connectMs, current.totalMs, cancellation)
                 } finally {
                     SmsNative.sms_request_free(requestPointer)
                 }
@@ -311,7 +383,7 @@ public class SmsClient
             val request = out.value ?: return null
             try {
                 val current = timeouts
-                return readRequest(request, current.connectMs, current.totalMs)
+                return readRequest(request, current.connectMs, current.totalMs, Cancellation())
             } finally {
                 SmsNative.sms_request_free(request)
             }
@@ -336,8 +408,8 @@ public class SmsClient
                 val skew = SmsNative.sms_response_clock_skew_ms(response)
                 return SendResult(
                     code = SmsNative.sms_response_code(response),
-                    msg = SmsNative.readString(SmsNative.sms_response_msg(response)),
-                    extMsg = SmsNative.readString(SmsNative.sms_response_ext_msg(response)),
+                    message = SmsNative.readString(SmsNative.sms_response_msg(response)),
+                    extendedMessage = SmsNative.readString(SmsNative.sms_response_ext_msg(response)),
                     httpStatus = SmsNative.sms_response_http_status(response),
                     clockSkewMs = if (skew == SmsNative.SMS_CLOCK_SKEW_UNKNOWN) null else skew,
                 )
@@ -345,21 +417,6 @@ public class SmsClient
                 SmsNative.sms_response_free(response)
             }
         }
-
-        /**
-         * [sendCode] as a suspending call: the blocking send runs on [dispatcher]
-         * ([Dispatchers.IO] by default), so the caller's thread (e.g. Android's main
-         * thread) is never blocked. Cancellation (and `withTimeout`) takes effect only when
-         * the send returns, and the code may have been delivered by then: to bound a send,
-         * lower the total timeout with [setTimeouts] instead.
-         */
-        @Throws(SmsException::class)
-        public suspend fun sendCodeSuspending(
-            internationalCode: String,
-            phone: String,
-            codeType: CodeType,
-            dispatcher: CoroutineDispatcher = Dispatchers.IO,
-        ): SendResult = withContext(dispatcher) { sendCode(internationalCode, phone, codeType) }
 
         /**
          * Releases the native handle. Idempotent, thread-safe and never blocks: a send
@@ -402,6 +459,7 @@ public class SmsClient
                 request: Pointer,
                 connectTimeoutMs: Long,
                 totalTimeoutMs: Long,
+                cancellation: Cancellation,
             ): HttpRequest {
                 val count = SmsNative.sms_request_header_count(request).toLong()
                 val headers =
@@ -419,7 +477,7 @@ public class SmsClient
                     body = body,
                     connectTimeoutMs = connectTimeoutMs,
                     totalTimeoutMs = totalTimeoutMs,
-                )
+                ).also { it.cancellation = cancellation }
             }
 
             /** A millisecond count as C `uint32_t` (passed as the same 32 bits in an Int). */

@@ -61,9 +61,10 @@ public object SmsCode {
 
     /**
      * Sends the verification code in one call, with the library's shared default client
-     * for [baseUrl] (timeouts 10 s connect, 20 s total). Blocks: on a UI thread use
-     * [sendCodeSuspending]. Never retries. Goes through [Transport.default]: on Android a
-     * one-off [SmsClient] with [HttpUrlConnectionTransport].
+     * for [baseUrl] (timeouts 10 s connect, 20 s total). Suspends: the send runs on
+     * [dispatcher] ([Dispatchers.IO] by default), never on the caller's thread. Never
+     * retries. Goes through [Transport.default]: on Android a one-off [SmsClient] with
+     * [HttpUrlConnectionTransport]. Cancellation is as for [SmsClient.sendCode].
      *
      * @param baseUrl a region (`"cn"`, `"eu"`, `"na"`) or an `https://` URL (plain
      *   `http://` only for loopback hosts).
@@ -72,21 +73,48 @@ public object SmsCode {
      *   phone that is not 1-20 digits 5019 are answered locally without sending.
      * @throws SmsException for a local failure (bad argument, network, timeout, ...).
      */
-    @JvmStatic
     @Throws(SmsException::class)
-    public fun sendCode(
+    public suspend fun sendCode(
         baseUrl: String,
         userDomain: String,
         userDomainSecret: String,
         internationalCode: String,
         phone: String,
         codeType: CodeType,
-    ): Int = sendCode(baseUrl, userDomain, userDomainSecret, internationalCode, phone, codeType.value)
+        dispatcher: CoroutineDispatcher = Dispatchers.IO,
+    ): Int {
+        val transport = Transport.default()
+        if (transport !== LibraryTransport) {
+            return SmsClient(baseUrl, userDomain, userDomainSecret, transport).use {
+                it.sendCode(internationalCode, phone, codeType, dispatcher).code
+            }
+        }
+        return withContext(
+            dispatcher,
+        ) { sendThroughLibrary(baseUrl, userDomain, userDomainSecret, internationalCode, phone, codeType.value) }
+    }
 
-    /** [sendCode] with a raw code type (the library refuses values outside 1..5). */
+    /**
+     * [sendCode] that blocks the calling thread until the answer (at most the total
+     * timeout), for Java and for threads of your own.
+     *
+     * @throws IllegalStateException on Android's main thread (see [SmsClient.sendCodeBlocking]).
+     */
     @JvmStatic
     @Throws(SmsException::class)
-    public fun sendCode(
+    public fun sendCodeBlocking(
+        baseUrl: String,
+        userDomain: String,
+        userDomainSecret: String,
+        internationalCode: String,
+        phone: String,
+        codeType: CodeType,
+    ): Int = sendCodeBlocking(baseUrl, userDomain, userDomainSecret, internationalCode, phone, codeType.value)
+
+    /** [sendCodeBlocking] with a raw code type (the library refuses values outside 1..5). */
+    @JvmStatic
+    @Throws(SmsException::class)
+    public fun sendCodeBlocking(
         baseUrl: String,
         userDomain: String,
         userDomainSecret: String,
@@ -94,12 +122,26 @@ public object SmsCode {
         phone: String,
         codeType: Int,
     ): Int {
-        if (Transport.default() !== LibraryTransport) {
-            return SmsClient(baseUrl, userDomain, userDomainSecret, Transport.default()).use {
-                it.sendCode(internationalCode, phone, codeType).code
+        MainThread.android.checkNotMain("sendCodeBlocking")
+        val transport = Transport.default()
+        if (transport !== LibraryTransport) {
+            return SmsClient(baseUrl, userDomain, userDomainSecret, transport).use {
+                it.sendCodeBlocking(internationalCode, phone, codeType).code
             }
         }
-        return SmsNative.check(
+        return sendThroughLibrary(baseUrl, userDomain, userDomainSecret, internationalCode, phone, codeType)
+    }
+
+    /** `sms_send_code`: the library's shared default client for [baseUrl]. */
+    private fun sendThroughLibrary(
+        baseUrl: String,
+        userDomain: String,
+        userDomainSecret: String,
+        internationalCode: String,
+        phone: String,
+        codeType: Int,
+    ): Int =
+        SmsNative.check(
             SmsNative.sms_send_code(
                 SmsNative.cString("base_url", baseUrl),
                 SmsNative.cString("user_domain", userDomain),
@@ -109,27 +151,6 @@ public object SmsCode {
                 codeType,
             ),
         )
-    }
-
-    /**
-     * [sendCode] as a suspending call: the blocking send runs on [dispatcher]
-     * ([Dispatchers.IO] by default), so the caller's thread is never blocked.
-     * Cancellation (and `withTimeout`) takes effect when the send returns (at most the
-     * total timeout), and the code may have been delivered by then.
-     */
-    @Throws(SmsException::class)
-    public suspend fun sendCodeSuspending(
-        baseUrl: String,
-        userDomain: String,
-        userDomainSecret: String,
-        internationalCode: String,
-        phone: String,
-        codeType: CodeType,
-        dispatcher: CoroutineDispatcher = Dispatchers.IO,
-    ): Int =
-        withContext(dispatcher) {
-            sendCode(baseUrl, userDomain, userDomainSecret, internationalCode, phone, codeType)
-        }
 
     /** The library's English description of a server code or a local status. */
     @JvmStatic

@@ -17,7 +17,10 @@ import javax.net.ssl.SSLException
  *   [HttpRequest.headers] and [HttpRequest.body];
  * - send once: never retry (a repeated send replaces the code the user is typing), never
  *   follow a redirect (return the 3xx answer as it is);
- * - keep to [HttpRequest.connectTimeoutMs] and [HttpRequest.totalTimeoutMs];
+ * - keep to [HttpRequest.connectTimeoutMs] and [HttpRequest.totalTimeoutMs] (the total
+ *   covers the whole exchange, body included: a per-read timeout is not enough);
+ * - abort the request when told to through [HttpRequest.onCancel] (the caller's coroutine
+ *   was cancelled), e.g. OkHttp's `call.cancel()`;
  * - return the status, the `Date` header and the body (reading more than
  *   [HttpRequest.MAX_BODY_BYTES] is never needed: the library refuses a longer body);
  * - report a failure by throwing [TransportException] with its [TransportException.Kind],
@@ -76,7 +79,9 @@ public object LibraryTransport : Transport {
 /**
  * A signed request from the library (`sms_client_prepare`). [url] carries the signed
  * query, already percent-encoded; [body] is empty (send `Content-Length: 0`). The
- * timeouts are the client's ([SmsClient.setTimeouts]).
+ * timeouts are the client's ([SmsClient.setTimeouts]): [connectTimeoutMs] for DNS, TCP
+ * and TLS, [totalTimeoutMs] for the whole exchange, as the library's own transport keeps
+ * them (a slow answer inside the total is fine, whatever the connect timeout).
  */
 public class HttpRequest(
     public val method: String,
@@ -90,6 +95,20 @@ public class HttpRequest(
 
     /** The body's bytes (a copy). */
     public val body: ByteArray get() = bodyBytes.copyOf()
+
+    /** Set by [SmsClient] before the request reaches the transport. */
+    internal var cancellation: Cancellation = Cancellation()
+
+    /**
+     * Runs [abort] if the caller's coroutine is cancelled while this request is in
+     * flight (at once if it already was), on the cancelling thread: stop the HTTP
+     * request there, e.g. `request.onCancel { call.cancel() }`, so [Transport.execute]
+     * returns early (with any exception: the caller gets a `CancellationException`).
+     * Keep it short and non-blocking. Never runs once the send is over.
+     */
+    public fun onCancel(abort: Runnable) {
+        cancellation.register(abort)
+    }
 
     override fun toString(): String = "HttpRequest($method $url, headers=$headers, body=${bodyBytes.size} bytes)"
 

@@ -55,7 +55,7 @@ class AgreementTest {
         val client = SmsClient("eu", "demo", "x")
         client.close()
         // Like Python's SmsClientClosedError: an invalid argument with NULL_ARGUMENT.
-        assertThrows<SmsException.InvalidArgument> { client.sendCode("+86", "13800138000", CodeType.LOGIN) }
+        assertThrows<SmsException.InvalidArgument> { client.sendCodeBlocking("+86", "13800138000", CodeType.LOGIN) }
         val e = assertThrows<SmsException.ClientClosed> { client.setLanguage("en") }
         assertEquals(Status.NULL_ARGUMENT.value, e.status)
         assertEquals("the client is closed", e.message)

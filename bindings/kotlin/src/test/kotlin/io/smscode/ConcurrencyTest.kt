@@ -49,7 +49,7 @@ abstract class ConcurrencyTest(
                         start.await()
                         repeat(100) {
                             try {
-                                val result = client.sendCode("+86", phone, CodeType.entries[n % 5])
+                                val result = client.sendCodeBlocking("+86", phone, CodeType.entries[n % 5])
                                 if (result.code == 200) sent.incrementAndGet() else errors.add("code ${result.code}")
                             } catch (e: Exception) {
                                 errors.add(e.toString())
@@ -73,7 +73,7 @@ abstract class ConcurrencyTest(
                 (1..4).map {
                     thread {
                         repeat(50) {
-                            runCatching { client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+                            runCatching { client.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN) }
                                 .onSuccess { if (it.code != 200) errors.add("code ${it.code}") }
                                 .onFailure { errors.add(it.toString()) }
                         }
@@ -102,7 +102,7 @@ abstract class ConcurrencyTest(
                     var counted = false
                     while (true) {
                         try {
-                            val code = client.sendCode("+86", Phones.next(), CodeType.LOGIN).code
+                            val code = client.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN).code
                             outcomes.add("code $code")
                         } catch (e: SmsException.ClientClosed) {
                             outcomes.add("closed")

@@ -1,7 +1,5 @@
 package io.smscode
 
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -9,17 +7,14 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
-import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
-import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
-import java.util.Collections
 import java.util.concurrent.Executors
 
 /** The suspend variants, called from runBlocking as a UI thread would call them. */
@@ -50,7 +45,7 @@ abstract class CoroutineTest(
     fun `a suspend send returns the result`(): Unit =
         runBlocking {
             newClient().use { client ->
-                val result = client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN)
+                val result = client.sendCode("+86", Phones.next(), CodeType.LOGIN)
                 assertEquals(ServerCode.SENT, result.status)
                 assertEquals(200, result.httpStatus)
             }
@@ -72,7 +67,7 @@ abstract class CoroutineTest(
                             ticks++
                         }
                     }
-                val result = client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN)
+                val result = client.sendCode("+86", Phones.next(), CodeType.LOGIN)
                 ticker.cancel()
                 assertEquals(200, result.code)
             }
@@ -97,7 +92,7 @@ abstract class CoroutineTest(
                             newClient()
                         }
 
-                        TestTransport.PLATFORM -> {
+                        TestTransport.PLATFORM, TestTransport.JDK_HTTP_CLIENT -> {
                             SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET) { request ->
                                 transportThread = Thread.currentThread()
                                 HttpUrlConnectionTransport().execute(request)
@@ -107,7 +102,7 @@ abstract class CoroutineTest(
                 client.use {
                     val e =
                         assertThrows<SmsException.Network> {
-                            runBlocking { client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN, dispatcher) }
+                            runBlocking { client.sendCode("+86", Phones.next(), CodeType.LOGIN, dispatcher) }
                         }
                     when (transport) {
                         TestTransport.LIBRARY -> {
@@ -115,7 +110,7 @@ abstract class CoroutineTest(
                             assertTrue(e.message!!.startsWith("sms_client_send"), e.message)
                         }
 
-                        TestTransport.PLATFORM -> {
+                        TestTransport.PLATFORM, TestTransport.JDK_HTTP_CLIENT -> {
                             assertEquals(executor.submit<Thread> { Thread.currentThread() }.get(), transportThread)
                         }
                     }
@@ -130,9 +125,9 @@ abstract class CoroutineTest(
         runBlocking {
             emulator.armFault("close")
             newClient().use { client ->
-                assertThrows<SmsException.Network> { runBlocking { client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN) } }
+                assertThrows<SmsException.Network> { runBlocking { client.sendCode("+86", Phones.next(), CodeType.LOGIN) } }
                 client.close()
-                assertThrows<SmsException.ClientClosed> { runBlocking { client.sendCodeSuspending("+86", Phones.next(), CodeType.LOGIN) } }
+                assertThrows<SmsException.ClientClosed> { runBlocking { client.sendCode("+86", Phones.next(), CodeType.LOGIN) } }
             }
         }
 
@@ -140,60 +135,10 @@ abstract class CoroutineTest(
     fun `many concurrent suspend sends share one client`(): Unit =
         runBlocking {
             newClient().use { client ->
-                val results = (1..100).map { async { client.sendCodeSuspending("+86", Phones.next(), CodeType.REGISTRATION) } }.awaitAll()
+                val results = (1..100).map { async { client.sendCode("+86", Phones.next(), CodeType.REGISTRATION) } }.awaitAll()
                 assertEquals(100, results.count { it.code == 200 })
             }
         }
-
-    /** Records the native sends that returned, through the binding's test hook. */
-    private fun <T> recordingSends(block: (MutableList<NativeHooks.Event>) -> T): T {
-        val returned = Collections.synchronizedList(mutableListOf<NativeHooks.Event>())
-        NativeHooks.listener = { event, _ -> if (event == NativeHooks.Event.SEND_RETURNED) returned.add(event) }
-        try {
-            return block(returned)
-        } finally {
-            NativeHooks.listener = null
-        }
-    }
-
-    @Test
-    fun `withTimeout does not stop a started send, and the code is still delivered`() {
-        val phone = Phones.next()
-        emulator.armFault("delay", delayMs = 1_000)
-        recordingSends { returned ->
-            newClient().use { client ->
-                assertThrows<TimeoutCancellationException> {
-                    runBlocking { withTimeout(50) { client.sendCodeSuspending("+86", phone, CodeType.LOGIN) } }
-                }
-                // The timeout surfaced only once the native send had run to its end.
-                assertEquals(listOf(NativeHooks.Event.SEND_RETURNED), returned.toList())
-            }
-        }
-        val codes = emulator.codes(phone)
-        assertEquals(1, codes.size)
-        assertTrue(codes.single().getBoolean("valid"))
-    }
-
-    @Test
-    fun `cancelling the coroutine does not stop a started send, and its answer is lost`() {
-        val phone = Phones.next()
-        emulator.armFault("delay", delayMs = 1_000)
-        recordingSends { returned ->
-            newClient().use { client ->
-                var result: SendResult? = null
-                runBlocking {
-                    val job = launch(Dispatchers.Default) { result = client.sendCodeSuspending("+86", phone, CodeType.LOGIN) }
-                    emulator.awaitCode(phone) // the request is at the server
-                    job.cancel()
-                    job.join()
-                    assertTrue(job.isCancelled)
-                }
-                assertEquals(listOf(NativeHooks.Event.SEND_RETURNED), returned.toList())
-                assertNull(result)
-            }
-        }
-        assertTrue(emulator.codes(phone).single().getBoolean("valid"))
-    }
 }
 
 class CoroutineLibraryTest : CoroutineTest(TestTransport.LIBRARY)

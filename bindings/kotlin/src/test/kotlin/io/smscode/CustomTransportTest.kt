@@ -36,9 +36,9 @@ class CustomTransportTest {
     fun `the transport gets the signed request with the client's options`() {
         clientAnswering { json(200, """{"code":200,"msg":"ok"}""") }.use { client ->
             client.setTimeouts(1_500, 3_500).setUserAgent("custom/1").setLanguage("fr-FR")
-            val result = client.sendCode("+86", "13800138000", CodeType.LOGIN)
+            val result = client.sendCodeBlocking("+86", "13800138000", CodeType.LOGIN)
             assertEquals(200, result.code)
-            assertEquals("ok", result.msg)
+            assertEquals("ok", result.message)
             assertEquals(200, result.httpStatus)
             val request = requests.single()
             assertEquals("POST", request.method)
@@ -55,23 +55,23 @@ class CustomTransportTest {
     @Test
     fun `the answer is mapped by the library`() {
         clientAnswering { json(200, """{"code":5058,"msg":"limit","extMsg":"wait"}""", "Sun, 06 Nov 1994 08:49:37 GMT") }.use { client ->
-            val result = client.sendCode("+86", "13800138000", CodeType.LOGIN)
+            val result = client.sendCodeBlocking("+86", "13800138000", CodeType.LOGIN)
             assertEquals(ServerCode.FREQUENCY_LIMIT, result.status)
-            assertEquals("wait", result.extMsg)
+            assertEquals("wait", result.extendedMessage)
             val skew = checkNotNull(result.clockSkewMs) { "a valid Date gives a skew" }
             assertTrue(skew < -900_000_000_000L, "skew $skew")
         }
         clientAnswering { json(302, "") }.use {
-            assertThrows<SmsException.HttpStatus> { it.sendCode("+86", "13800138000", CodeType.LOGIN) }
+            assertThrows<SmsException.HttpStatus> { it.sendCodeBlocking("+86", "13800138000", CodeType.LOGIN) }
         }
         clientAnswering { json(500, """{"code":5092}""", "not a date") }.use {
-            val result = it.sendCode("+86", "13800138000", CodeType.LOGIN)
+            val result = it.sendCodeBlocking("+86", "13800138000", CodeType.LOGIN)
             assertEquals(5092, result.code)
             assertEquals(500, result.httpStatus)
             assertNull(result.clockSkewMs)
         }
         clientAnswering { HttpResponse(200, null, ByteArray(HttpRequest.MAX_BODY_BYTES) { ' '.code.toByte() }) }.use {
-            assertThrows<SmsException.BadResponse> { it.sendCode("+86", "13800138000", CodeType.LOGIN) }
+            assertThrows<SmsException.BadResponse> { it.sendCodeBlocking("+86", "13800138000", CodeType.LOGIN) }
         }
     }
 
@@ -87,7 +87,7 @@ class CustomTransportTest {
             )
         for ((thrown, status) in cases) {
             clientAnswering { throw thrown }.use { client ->
-                val e = assertThrows<SmsException> { client.sendCode("+86", "13800138000", CodeType.LOGIN) }
+                val e = assertThrows<SmsException> { client.sendCodeBlocking("+86", "13800138000", CodeType.LOGIN) }
                 assertEquals(status, e.status, "$thrown")
                 assertSame(thrown, generateSequence(e.cause) { it.cause }.firstOrNull { it === thrown }, "$thrown is kept as the cause")
                 assertTrue(e.message!!.isNotEmpty())
@@ -99,9 +99,9 @@ class CustomTransportTest {
     fun `local answers and the resend guard never reach the transport`() {
         clientAnswering { json(200, """{"code":200}""") }.use { client ->
             client.setResendGuardMs(60_000)
-            assertEquals(5021, client.sendCode("+86", "", CodeType.LOGIN).code)
-            assertEquals(200, client.sendCode("+86", "13800138000", CodeType.LOGIN).code)
-            val again = client.sendCode("+86", "13800138000", CodeType.LOGIN)
+            assertEquals(5021, client.sendCodeBlocking("+86", "", CodeType.LOGIN).code)
+            assertEquals(200, client.sendCodeBlocking("+86", "13800138000", CodeType.LOGIN).code)
+            val again = client.sendCodeBlocking("+86", "13800138000", CodeType.LOGIN)
             assertEquals(5058, again.code)
             assertEquals(0, again.httpStatus)
             assertEquals(1, requests.size)

@@ -64,6 +64,31 @@ class Emulator private constructor(
         }
     }
 
+    /**
+     * How many send requests their client aborted: closed the connection during a
+     * `delay`, `hang` or `slow_drip` fault before the whole answer was sent.
+     */
+    fun aborted(): Int {
+        val request = HttpRequest.newBuilder(URI("$baseUrl/emulator/v1/stats")).GET().build()
+        return JSONObject(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).getInt("aborted")
+    }
+
+    /**
+     * [aborted] once it reaches [count], or what it is after [withinMs] (the emulator sees
+     * a close only when its side of the socket notices it: a moment later).
+     */
+    fun awaitAborted(
+        count: Int,
+        withinMs: Long = 5_000,
+    ): Int {
+        val deadline = System.nanoTime() + withinMs * 1_000_000
+        while (true) {
+            val now = aborted()
+            if (now >= count || System.nanoTime() > deadline) return now
+            Thread.sleep(20)
+        }
+    }
+
     private fun post(
         path: String,
         body: String,

@@ -32,7 +32,7 @@ class NoTransportTest {
     @Test
     fun `the library's own transport is unsupported, with a clear message`() {
         SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET, LibraryTransport).use { client ->
-            val e = assertThrows<SmsException.Unsupported> { client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+            val e = assertThrows<SmsException.Unsupported> { client.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN) }
             assertEquals(Status.UNSUPPORTED.value, e.status)
             assertTrue(e.message!!.contains("transport"), e.message)
             assertThrows<SmsException.Unsupported> { client.setTimeouts(1_000, 2_000) }
@@ -45,10 +45,13 @@ class NoTransportTest {
         SmsClient(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET).use { client ->
             assertTrue(client.transport is HttpUrlConnectionTransport, "${client.transport}")
             val phone = Phones.next()
-            assertEquals(200, client.sendCode("+86", phone, CodeType.LOGIN).code)
+            assertEquals(200, client.sendCodeBlocking("+86", phone, CodeType.LOGIN).code)
             assertEquals(1, emulator.codes(phone).size)
         }
-        assertEquals(200, SmsCode.sendCode(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET, "+86", Phones.next(), CodeType.LOGIN))
+        assertEquals(
+            200,
+            SmsCode.sendCodeBlocking(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET, "+86", Phones.next(), CodeType.LOGIN),
+        )
     }
 
     @Test
@@ -59,7 +62,7 @@ class NoTransportTest {
             client.setTimeouts(2_000, 800)
             emulator.armFault("hang")
             val started = System.nanoTime()
-            assertThrows<SmsException.Timeout> { client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+            assertThrows<SmsException.Timeout> { client.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN) }
             val elapsedMs = (System.nanoTime() - started) / 1_000_000
             assertTrue(elapsedMs in 640..5_800, "timed out after $elapsedMs ms")
             emulator.reset()

@@ -49,17 +49,17 @@ class PanicTest {
             PanicHook.sms_test_arm_panic()
             assertThrows<SmsException.Internal> { client.setLanguage("en") }
             PanicHook.sms_test_arm_panic()
-            assertThrows<SmsException.Internal> { client.sendCode("+86", "", CodeType.LOGIN) }
+            assertThrows<SmsException.Internal> { client.sendCodeBlocking("+86", "", CodeType.LOGIN) }
             // Still usable: an empty phone is answered locally, so no network is needed.
-            assertEquals(5021, client.sendCode("+86", "", CodeType.LOGIN).code)
+            assertEquals(5021, client.sendCodeBlocking("+86", "", CodeType.LOGIN).code)
         }
     }
 
     @Test
     fun `a panic in a one-call send is Internal`() {
         PanicHook.sms_test_arm_panic()
-        assertThrows<SmsException.Internal> { SmsCode.sendCode("eu", "demo", "x", "+86", "", CodeType.LOGIN) }
-        assertEquals(5021, SmsCode.sendCode("eu", "demo", "x", "+86", "", CodeType.LOGIN))
+        assertThrows<SmsException.Internal> { SmsCode.sendCodeBlocking("eu", "demo", "x", "+86", "", CodeType.LOGIN) }
+        assertEquals(5021, SmsCode.sendCodeBlocking("eu", "demo", "x", "+86", "", CodeType.LOGIN))
     }
 
     @Test

@@ -38,12 +38,12 @@ class SendCodeTest {
         userDomain: String = Emulator.USER_DOMAIN,
         secret: String = Emulator.SECRET,
         baseUrl: String = emulator.baseUrl,
-    ): Int = SmsCode.sendCode(baseUrl, userDomain, secret, intl, phone, codeType)
+    ): Int = SmsCode.sendCodeBlocking(baseUrl, userDomain, secret, intl, phone, codeType)
 
     @Test
     fun `a send is answered 200 and the emulator issues a code`() {
         val phone = Phones.next()
-        assertEquals(200, SmsCode.sendCode(emulator.baseUrl, "demo", "demo-secret", "+86", phone, CodeType.REGISTRATION))
+        assertEquals(200, SmsCode.sendCodeBlocking(emulator.baseUrl, "demo", "demo-secret", "+86", phone, CodeType.REGISTRATION))
         val codes = emulator.codes(phone)
         assertEquals(1, codes.size)
         assertEquals(3, codes[0].getInt("codeType"))
@@ -108,7 +108,7 @@ class SendCodeTest {
     fun `the suspend variant sends from a coroutine`(): Unit =
         runBlocking {
             val phone = Phones.next()
-            val code = SmsCode.sendCodeSuspending(emulator.baseUrl, "demo", "demo-secret", "+49", phone, CodeType.LOGIN)
+            val code = SmsCode.sendCode(emulator.baseUrl, "demo", "demo-secret", "+49", phone, CodeType.LOGIN)
             assertEquals(200, code)
             assertEquals(2, emulator.codes(phone).single().getInt("codeType"))
         }

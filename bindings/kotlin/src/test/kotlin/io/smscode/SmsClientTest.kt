@@ -50,14 +50,14 @@ abstract class SmsClientTest(
     @Test
     fun `a sent code comes back with every field`() {
         val phone = Phones.next()
-        val result = client.sendCode("+86", phone, CodeType.REGISTRATION)
+        val result = client.sendCodeBlocking("+86", phone, CodeType.REGISTRATION)
         assertEquals(200, result.code)
         assertEquals(ServerCode.SENT, result.status)
         assertTrue(result.ok)
         assertFalse(result.answeredLocally)
         assertEquals(200, result.httpStatus)
-        assertEquals("", result.msg)
-        assertNull(result.extMsg)
+        assertEquals("", result.message)
+        assertNull(result.extendedMessage)
         val skew = checkNotNull(result.clockSkewMs) { "no clock skew from a server that sends Date" }
         assertTrue(abs(skew) < 5_000, "skew $skew ms against a local emulator")
         assertEquals("SMS verification code sent", result.description)
@@ -67,31 +67,31 @@ abstract class SmsClientTest(
     @Test
     fun `the emulator's rate limit answers 5058 over HTTP`() {
         val phone = Phones.next()
-        assertTrue(client.sendCode("+86", phone, CodeType.LOGIN).ok)
-        val limited = client.sendCode("+86", phone, CodeType.LOGIN)
+        assertTrue(client.sendCodeBlocking("+86", phone, CodeType.LOGIN).ok)
+        val limited = client.sendCodeBlocking("+86", phone, CodeType.LOGIN)
         assertEquals(5058, limited.code)
         assertEquals(ServerCode.FREQUENCY_LIMIT, limited.status)
         assertFalse(limited.ok)
         assertEquals(200, limited.httpStatus)
-        assertEquals("SMS sending exceeds frequency limit", limited.msg)
+        assertEquals("SMS sending exceeds frequency limit", limited.message)
     }
 
     @Test
     fun `the resend guard answers 5058 locally for the same key only`() {
         client.setResendGuardMs(60_000)
         val phone = Phones.next()
-        assertTrue(client.sendCode("+86", phone, CodeType.LOGIN).ok)
-        val guarded = client.sendCode("+86", phone, CodeType.LOGIN)
+        assertTrue(client.sendCodeBlocking("+86", phone, CodeType.LOGIN).ok)
+        val guarded = client.sendCodeBlocking("+86", phone, CodeType.LOGIN)
         assertEquals(5058, guarded.code)
         assertEquals(0, guarded.httpStatus)
         assertTrue(guarded.answeredLocally)
-        assertNull(guarded.msg)
+        assertNull(guarded.message)
         assertNull(guarded.clockSkewMs)
         // Another code type is another key: it goes to the server.
-        assertEquals(200, client.sendCode("+86", phone, CodeType.PASSWORD_RESET).code)
+        assertEquals(200, client.sendCodeBlocking("+86", phone, CodeType.PASSWORD_RESET).code)
         // Turned off, the same key reaches the server, whose own limit answers.
         client.setResendGuardMs(0)
-        assertEquals(200, client.sendCode("+86", phone, CodeType.LOGIN).httpStatus)
+        assertEquals(200, client.sendCodeBlocking("+86", phone, CodeType.LOGIN).httpStatus)
         assertEquals(1, emulator.codes(phone).count { it.getInt("codeType") == 2 })
     }
 
@@ -99,33 +99,33 @@ abstract class SmsClientTest(
     fun `local validation answers with HTTP status 0`() {
         emulator.armFault("close", count = 10)
         for ((phone, code) in listOf("" to 5021, "12ab" to 5019, "123456789012345678901" to 5019)) {
-            val result = client.sendCode("+86", phone, CodeType.LOGIN)
+            val result = client.sendCodeBlocking("+86", phone, CodeType.LOGIN)
             assertEquals(code, result.code, phone)
             assertEquals(0, result.httpStatus)
-            assertNull(result.msg)
+            assertNull(result.message)
             assertNull(result.clockSkewMs)
         }
-        assertEquals(5116, client.sendCode("", Phones.next(), CodeType.LOGIN).code)
+        assertEquals(5116, client.sendCodeBlocking("", Phones.next(), CodeType.LOGIN).code)
         transport.client(emulator.baseUrl, "", Emulator.SECRET).use {
-            assertEquals(5023, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+            assertEquals(5023, it.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN).code)
         }
     }
 
     @Test
     fun `bad sends are invalid arguments`() {
-        assertThrows<SmsException.InvalidArgument> { client.sendCode("86-1", Phones.next(), CodeType.LOGIN) }
-        assertThrows<SmsException.InvalidArgument> { client.sendCode("+86", Phones.next(), 0) }
+        assertThrows<SmsException.InvalidArgument> { client.sendCodeBlocking("86-1", Phones.next(), CodeType.LOGIN) }
+        assertThrows<SmsException.InvalidArgument> { client.sendCodeBlocking("+86", Phones.next(), 0) }
         transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, "").use {
-            assertThrows<SmsException.InvalidArgument> { it.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+            assertThrows<SmsException.InvalidArgument> { it.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN) }
         }
     }
 
     @Test
     fun `server codes pass through with the server's msg`() {
         transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, SENTINEL_SECRET).use { wrong ->
-            val result = wrong.sendCode("+86", Phones.next(), CodeType.LOGIN)
+            val result = wrong.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN)
             assertEquals(ServerCode.SIGNATURE_VERIFICATION_FAILED, result.status)
-            assertEquals("Signature verification failed", result.msg)
+            assertEquals("Signature verification failed", result.message)
             assertFalse(result.toString().contains(SENTINEL_SECRET))
         }
     }
@@ -133,26 +133,26 @@ abstract class SmsClientTest(
     @Test
     fun `enterprise signature and template IDs are sent`() {
         client.setEnterprise("sig-ok", "tpl-ok")
-        assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
+        assertEquals(200, client.sendCodeBlocking("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
         client.setEnterprise("sig-acct2", "tpl-ok")
-        assertEquals(5126, client.sendCode("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
+        assertEquals(5126, client.sendCodeBlocking("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
         client.setEnterprise("sig-ok", null)
-        assertEquals(5118, client.sendCode("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
+        assertEquals(5118, client.sendCodeBlocking("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
         client.setEnterprise(null, "tpl-ok")
-        assertEquals(5117, client.sendCode("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
+        assertEquals(5117, client.sendCodeBlocking("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
         client.setEnterprise("", "")
-        assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
+        assertEquals(200, client.sendCodeBlocking("+86", Phones.next(), CodeType.PASSWORD_RESET).code)
     }
 
     @Test
     fun `a wrong clock is refused, measured, and corrected by the offset`() {
         client.setClockOffsetMs(-3_600_000)
-        val refused = client.sendCode("+86", Phones.next(), CodeType.LOGIN)
+        val refused = client.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN)
         assertEquals(ServerCode.TIMESTAMP_INCORRECT, refused.status)
         val skew = checkNotNull(refused.clockSkewMs) { "no clock skew from a server that sends Date" }
         assertTrue(abs(skew - 3_600_000) < 10_000, "skew $skew")
         client.setClockOffsetMs(-3_600_000 + skew)
-        assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+        assertEquals(200, client.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN).code)
         assertThrows<SmsException.InvalidArgument> { client.setClockOffsetMs(Long.MAX_VALUE) }
     }
 
@@ -165,7 +165,7 @@ abstract class SmsClientTest(
         assertThrows<SmsException.InvalidArgument> { client.setResendGuardMs(-1) }
         // A rejected setting leaves the client working.
         assertSame(client, client.setTimeouts(2_000, 5_000))
-        assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+        assertEquals(200, client.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN).code)
     }
 
     @Test
@@ -174,7 +174,7 @@ abstract class SmsClientTest(
             val proxied = transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET, proxy = proxy.url)
             proxied.use {
                 it.setUserAgent("smscode-kotlin-test/1.0").setLanguage("de-DE")
-                assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+                assertEquals(200, it.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN).code)
                 val port = emulator.baseUrl.substringAfterLast(':')
                 assertTrue(proxy.proxyRequestLines.any { line -> line.contains("127.0.0.1:$port") }, "${proxy.proxyRequestLines}")
                 val head = proxy.forwardedHeads.single()
@@ -185,12 +185,12 @@ abstract class SmsClientTest(
                 assertFalse(head.contains(Emulator.SECRET), "the secret travels only inside the signature")
 
                 it.setLanguage(null)
-                assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+                assertEquals(200, it.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN).code)
                 assertEquals(null, proxy.headers(proxy.forwardedHeads.last())["x-q-language"])
             }
 
             // Without a proxy the request goes straight to the emulator.
-            assertEquals(200, client.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+            assertEquals(200, client.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN).code)
             assertEquals(2, proxy.forwardedHeads.size)
         }
     }
@@ -199,7 +199,7 @@ abstract class SmsClientTest(
     fun `the default user agent names smscode`() {
         RecordingProxy().use { proxy ->
             transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET, proxy = proxy.url).use {
-                assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+                assertEquals(200, it.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN).code)
             }
             val headers = proxy.headers(proxy.forwardedHeads.single())
             assertEquals("smscode/${SmsCode.libraryVersion()}", headers["user-agent"])
@@ -209,10 +209,18 @@ abstract class SmsClientTest(
     @Test
     fun `bad option values are refused`() {
         when (transport) {
-            TestTransport.LIBRARY -> assertThrows<SmsException.InvalidArgument> { client.setProxy("::nonsense::") }
+            TestTransport.LIBRARY -> {
+                assertThrows<SmsException.InvalidArgument> { client.setProxy("::nonsense::") }
+            }
 
             // The proxy is the transport's business, not the library's.
-            TestTransport.PLATFORM -> assertThrows<SmsException.Unsupported> { client.setProxy("http://127.0.0.1:3128") }
+            TestTransport.PLATFORM, TestTransport.JDK_HTTP_CLIENT -> {
+                assertThrows<SmsException.Unsupported> {
+                    client.setProxy(
+                        "http://127.0.0.1:3128",
+                    )
+                }
+            }
         }
         assertThrows<SmsException.InvalidArgument> { client.setUserAgent("line\nbreak") }
         assertThrows<SmsException.InvalidArgument> { client.setUserAgent("x".repeat(257)) }
@@ -232,7 +240,7 @@ abstract class SmsClientTest(
             }
 
             // Trust is the transport's business (an SSLSocketFactory, Network Security Config).
-            TestTransport.PLATFORM -> {
+            TestTransport.PLATFORM, TestTransport.JDK_HTTP_CLIENT -> {
                 assertThrows<SmsException.Unsupported> { client.addCaFile(empty) }
             }
         }
@@ -264,7 +272,7 @@ abstract class SmsClientTest(
         client.close()
         client.close()
         assertTrue(client.isClosed)
-        assertThrows<SmsException.ClientClosed> { client.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+        assertThrows<SmsException.ClientClosed> { client.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN) }
         assertThrows<SmsException.ClientClosed> { client.setTimeouts(1_000, 2_000) }
         assertThrows<SmsException.ClientClosed> { client.setLanguage("en") }
         assertTrue(client.toString().contains("closed=true"))
@@ -282,7 +290,7 @@ abstract class SmsClientTest(
             val closing = transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET)
             val pointer = events.single { it.first == NativeHooks.Event.CREATED }.second
             var result: SendResult? = null
-            val sender = Thread { result = closing.sendCode("+86", phone, CodeType.LOGIN) }
+            val sender = Thread { result = closing.sendCodeBlocking("+86", phone, CodeType.LOGIN) }
             sender.start()
             emulator.awaitCode(phone) // the delay fault issues the code on arrival
             closing.close() // returns at once; the send still running frees the handle
@@ -290,7 +298,7 @@ abstract class SmsClientTest(
 
             fun mine() = events.filter { it.second == pointer && it.first != NativeHooks.Event.CREATED }.map { it.first }
             assertEquals(emptyList<NativeHooks.Event>(), mine(), "close() freed (or waited for) a handle in use")
-            assertThrows<SmsException.ClientClosed> { closing.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+            assertThrows<SmsException.ClientClosed> { closing.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN) }
             sender.join(30_000)
             assertEquals(200, result?.code)
             assertEquals(listOf(NativeHooks.Event.SEND_RETURNED, NativeHooks.Event.FREED), mine())

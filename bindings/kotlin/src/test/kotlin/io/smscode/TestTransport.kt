@@ -11,9 +11,8 @@ import javax.net.ssl.SSLSocketFactory
 import javax.net.ssl.TrustManagerFactory
 
 /**
- * The two transports the scenario suites run through: each suite is an abstract class
- * with one subclass per transport, so both see the same tests and must give the same
- * outcomes.
+ * The transports the scenario suites run through: each suite is an abstract class with
+ * one subclass per transport, so all see the same tests and must give the same outcomes.
  */
 enum class TestTransport {
     /** The library's own HTTPS stack (`sms_client_send`). */
@@ -21,6 +20,9 @@ enum class TestTransport {
 
     /** `HttpURLConnection`, driven through `sms_client_prepare` and `sms_client_read_response`. */
     PLATFORM,
+
+    /** `java.net.http.HttpClient` ([JdkHttpClientTransport]): a transport written as an app would. */
+    JDK_HTTP_CLIENT,
     ;
 
     /**
@@ -44,6 +46,11 @@ enum class TestTransport {
 
             PLATFORM -> {
                 SmsClient(baseUrl, userDomain, secret, HttpUrlConnectionTransport(ca?.let(::trusting), proxy?.let(::httpProxy)))
+            }
+
+            JDK_HTTP_CLIENT -> {
+                require(ca == null && proxy == null) { "JdkHttpClientTransport takes neither a CA nor a proxy" }
+                SmsClient(baseUrl, userDomain, secret, JdkHttpClientTransport())
             }
         }
 

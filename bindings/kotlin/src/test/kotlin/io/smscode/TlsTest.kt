@@ -34,7 +34,7 @@ abstract class TlsTest(
     @Test
     fun `an untrusted certificate is a TLS error`() {
         transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET).use {
-            val e = assertThrows<SmsException.Tls> { it.sendCode("+86", Phones.next(), CodeType.LOGIN) }
+            val e = assertThrows<SmsException.Tls> { it.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN) }
             assertEquals(-7, e.status)
         }
     }
@@ -42,11 +42,11 @@ abstract class TlsTest(
     @Test
     fun `a CA file makes the certificate trusted`() {
         transport.client(emulator.baseUrl, Emulator.USER_DOMAIN, Emulator.SECRET, ca = cert).use {
-            assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+            assertEquals(200, it.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN).code)
         }
         val localhost = emulator.baseUrl.replace("127.0.0.1", "localhost")
         transport.client(localhost, Emulator.USER_DOMAIN, Emulator.SECRET, ca = cert).use {
-            assertEquals(200, it.sendCode("+86", Phones.next(), CodeType.LOGIN).code)
+            assertEquals(200, it.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN).code)
         }
     }
 }
