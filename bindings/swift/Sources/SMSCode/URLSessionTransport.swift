@@ -1,3 +1,4 @@
+import CSMSCode
 import Dispatch
 import Foundation
 
@@ -20,7 +21,13 @@ import Foundation
 ///
 /// Each send is one data task: POST with the prepared URL, headers and body, once, with no
 /// cache and no cookies (set on the request, so your session's settings are untouched);
-/// redirects are refused (the 3xx answer goes to the library).
+/// redirects are refused (the 3xx answer goes to the library). Its task delegate reads at
+/// most 64 KiB + 1 bytes of the body (`SMS_MAX_RESPONSE_BODY` + 1: the library refuses a
+/// longer one, and one byte more shows it is longer), then ends the send and cancels the
+/// task: the rest is never read, so a server sending gigabytes costs 64 KiB. One exception:
+/// on Linux, with a session you passed, the body is read whole (FoundationNetworking gives a
+/// task's data only to its session's delegate, which is yours; a session the transport
+/// creates has a delegate that passes the data on to the task's).
 ///
 /// Timeouts: ``HTTPRequest/totalTimeout`` ends the send wherever it is (connecting, waiting
 /// for the answer, reading it): a timer of the transport cancels the task then and the send
@@ -76,7 +83,7 @@ public final class URLSessionTransport: Transport {
                         + "this platform (FoundationNetworking has no per-session trust "
                         + "evaluation); use the library's transport")
             }
-            let delegate: URLSessionDelegate? = nil
+            let delegate: URLSessionDelegate? = TaskDelegateForwarder()
         #endif
         // URLSession copies its configuration: later changes to `configuration` do nothing.
         self.session = URLSession(
@@ -108,11 +115,17 @@ public final class URLSessionTransport: Transport {
         urlRequest.httpShouldHandleCookies = false
         urlRequest.timeoutInterval = (timeInterval(request.totalTimeout) + 1).rounded(.up)
         let send = Send()
-        let task = session.dataTask(with: urlRequest) { data, response, error in
-            send.finish(answer(data, response, error))
+        let task: URLSessionDataTask
+        if taskDelegateGetsTheData {
+            task = session.dataTask(with: urlRequest)
+        } else {
+            // Linux, the caller's session: its delegate, not the task's, would get the data.
+            task = session.dataTask(with: urlRequest) { data, response, error in
+                send.finish(answer(data ?? Data(), response, error))
+            }
         }
-        // Only for redirects: the completion handler above gets the data and the end.
-        task.delegate = RedirectRefusal.shared
+        // Refuses redirects, and (without a completion handler) reads the body and the end.
+        task.delegate = send
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 send.start(task, totalTimeout: request.totalTimeout, continuation)
@@ -121,7 +134,22 @@ public final class URLSessionTransport: Transport {
             send.finish(.failure(CancellationError()))
         }
     }
+
+    /// True when a data task's body and end reach its task delegate: always on Apple
+    /// platforms; on Linux only through the forwarding delegate of a session this transport
+    /// created (FoundationNetworking calls only the session's delegate for them).
+    private var taskDelegateGetsTheData: Bool {
+        #if canImport(FoundationNetworking)
+            return ownsSession
+        #else
+            return true
+        #endif
+    }
 }
+
+/// The most body a send reads: the library refuses a body over `SMS_MAX_RESPONSE_BODY`
+/// bytes, and one byte more is enough to tell.
+private let responseBodyReadLimit = Int(SMS_MAX_RESPONSE_BODY) + 1
 
 private func timeInterval(_ duration: Duration) -> TimeInterval {
     let (seconds, attoseconds) = duration.components
@@ -129,7 +157,7 @@ private func timeInterval(_ duration: Duration) -> TimeInterval {
 }
 
 /// What a finished data task stands for: the answer, or the failure without one.
-private func answer(_ data: Data?, _ response: URLResponse?, _ error: (any Error)?)
+private func answer(_ body: Data, _ response: URLResponse?, _ error: (any Error)?)
     -> Result<HTTPResponse, any Error>
 {
     if let error {
@@ -144,7 +172,7 @@ private func answer(_ data: Data?, _ response: URLResponse?, _ error: (any Error
     return .success(
         HTTPResponse(
             status: response.statusCode, date: response.value(forHTTPHeaderField: "Date"),
-            body: data ?? Data()))
+            body: body))
 }
 
 /// The certificates of a PEM file, as DER.
@@ -180,16 +208,19 @@ private func pemCertificates(_ file: URL) throws -> [Data] {
     return certificates
 }
 
-/// One send: resumes the waiting Swift task exactly once, with whichever comes first (the
-/// data task's end, the total timeout, cancellation), and cancels the data task if it is
-/// still running, which closes its connection.
-private final class Send: @unchecked Sendable {
+/// One send, and the task delegate of its data task: collects at most
+/// ``responseBodyReadLimit`` bytes of the body, refuses redirects, and resumes the waiting
+/// Swift task exactly once, with whichever comes first (enough of the body, the data task's
+/// end, the total timeout, cancellation); then cancels the data task if it is still running,
+/// which closes its connection.
+private final class Send: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     // @unchecked Sendable: every mutable property is read and written with `lock` held, and
     // the continuation is taken out (set to nil) before it is resumed, so at most once.
     private let lock = NSLock()
     private var continuation: CheckedContinuation<HTTPResponse, any Error>?
     private var task: URLSessionTask?
     private var outcome: Result<HTTPResponse, any Error>?
+    private var body = Data()
 
     /// Starts `task` and arms the total timeout, unless the send already ended (the Swift
     /// task was cancelled before it got here).
@@ -230,13 +261,29 @@ private final class Send: @unchecked Sendable {
         continuation?.resume(with: result)
         task?.cancel()
     }
-}
 
-/// The task delegate of every send: a redirect is never followed, its 3xx answer completes
-/// the task and goes to the library.
-private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
-    static let shared = RedirectRefusal()
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        lock.lock()
+        body.append(data.prefix(responseBodyReadLimit - body.count))
+        let enough: Data? = body.count >= responseBodyReadLimit ? body : nil
+        lock.unlock()
+        if let enough {
+            // The library refuses a body this long whatever follows: the rest is never read.
+            finish(answer(enough, dataTask.response, nil))
+        }
+    }
 
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?
+    ) {
+        lock.lock()
+        let read = body
+        lock.unlock()
+        finish(answer(read, task.response, error))
+    }
+
+    /// A redirect is never followed: its 3xx answer completes the task and goes to the
+    /// library.
     func urlSession(
         _ session: URLSession, task: URLSessionTask,
         willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
@@ -245,6 +292,25 @@ private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable 
         completionHandler(nil)
     }
 }
+
+#if canImport(FoundationNetworking)
+    /// The delegate of a session the transport created on Linux: FoundationNetworking gives a
+    /// data task's body and end only to its session's delegate (a task delegate gets the
+    /// redirect alone), so this one passes them on to the task's ``Send``.
+    private final class TaskDelegateForwarder: NSObject, URLSessionDataDelegate, Sendable {
+        func urlSession(
+            _ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data
+        ) {
+            (dataTask.delegate as? Send)?.urlSession(session, dataTask: dataTask, didReceive: data)
+        }
+
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?
+        ) {
+            (task.delegate as? Send)?.urlSession(session, task: task, didCompleteWithError: error)
+        }
+    }
+#endif
 
 #if canImport(Security)
     /// The delegate of a session the transport created with extra trusted certificates: the

@@ -1,3 +1,4 @@
+import CSMSCode
 import Foundation
 import SMSCode
 import Testing
@@ -149,5 +150,43 @@ import Testing
         await expectSMSError(.invalidArgument) {
             try emulator.client(.init(additionalTrustedCertificates: [file]), transport: transport)
         }
+    }
+}
+
+/// A body over the library's cap: URLSessionTransport reads `SMS_MAX_RESPONSE_BODY` + 1 bytes
+/// of it and closes the connection, so a server sending gigabytes costs the app 64 KiB. The
+/// server announces 64 MiB, sends 1 MiB and waits: a transport that reads the whole body waits
+/// for the rest until its total timeout instead.
+@Suite struct ResponseBodyCapTests {
+    @Test(arguments: [200, 500])
+    func theURLSessionTransportStopsReadingOneByteOverTheCap(status: Int) async throws {
+        let server = try OversizedBodyServer(status: status)
+        let transport = try URLSessionTransport()
+        let response = try await transport.send(
+            HTTPRequest(
+                method: "POST", url: server.url, headers: [], body: Data(),
+                connectTimeout: .seconds(5), totalTimeout: .seconds(20)))
+        #expect(response.status == status)
+        #expect(response.body.count == Int(SMS_MAX_RESPONSE_BODY) + 1)
+        let seen = try await server.result()
+        #expect(seen.clientClosed, "the connection stayed open: the transport waited for more")
+        #expect(seen.bytesWritten <= server.sent)
+    }
+
+    /// Through a client: the library refuses the capped body, by the status (a non-2xx
+    /// answer is an HTTP status error, a 2xx one a bad response).
+    @Test(arguments: [(200, SMSError.Code.badResponse), (500, .httpStatus)])
+    func aBodyOverTheCapIsRefusedThroughURLSession(status: Int, code: SMSError.Code)
+        async throws
+    {
+        let server = try OversizedBodyServer(status: status)
+        let client = try SMSClient(
+            endpoint: .url(server.url), userDomain: demoDomain, userDomainSecret: demoSecret,
+            configuration: .init(totalTimeout: .seconds(20)), transport: .urlSession)
+        await expectSMSError(code) {
+            try await client.sendCode(
+                internationalCode: "+86", phone: uniquePhone(), codeType: .login)
+        }
+        #expect(try await server.result().clientClosed)
     }
 }

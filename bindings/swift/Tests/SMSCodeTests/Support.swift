@@ -339,3 +339,168 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
+
+/// A one-connection HTTP server that answers with `status` and a body announced far larger
+/// than the library ever reads (`Content-Length` of `announced` bytes), sends only the first
+/// `sent` of them (well over `SMS_MAX_RESPONSE_BODY`), then waits for the client to close the
+/// connection. A client that reads the whole body waits for the rest forever; one that stops
+/// at the cap closes at once. Runs on its own thread, with blocking sockets.
+final class OversizedBodyServer: Sendable {
+    /// The URL to send to.
+    let url: URL
+    let announced = 64 << 20
+    let sent = 1 << 20
+    private let listener: Int32
+    private let outcome = OutcomeBox()
+
+    /// What the server saw: the body bytes it wrote, and whether the client closed the
+    /// connection before the end of the wait.
+    struct Outcome: Sendable {
+        let bytesWritten: Int
+        let clientClosed: Bool
+    }
+
+    init(status: Int, wait: Duration = .seconds(30)) throws {
+        let (listener, port) = try listenOnLoopback()
+        self.listener = listener
+        url = URL(string: "http://127.0.0.1:\(port)")!
+        let head =
+            "HTTP/1.1 \(status) Answer\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(announced)\r\n\r\n"
+        let (sent, outcome) = (self.sent, self.outcome)
+        let thread = Thread {
+            outcome.set(serveOnce(listener, head: Array(head.utf8), bodyBytes: sent, wait: wait))
+        }
+        thread.start()
+    }
+
+    deinit {
+        close(listener)
+    }
+
+    /// What the server saw, once it is done (after the client closed, or the wait ended).
+    func result() async throws -> Outcome {
+        while true {
+            if let result = outcome.get() {
+                return result
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private final class OutcomeBox: @unchecked Sendable {
+        // @unchecked Sendable: `value` is read and written only with `lock` held.
+        private let lock = NSLock()
+        private var value: Outcome?
+
+        func set(_ outcome: Outcome) {
+            lock.lock()
+            value = outcome
+            lock.unlock()
+        }
+
+        func get() -> Outcome? {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
+    }
+}
+
+/// A listening socket on 127.0.0.1 with a free port.
+private func listenOnLoopback() throws -> (Int32, UInt16) {
+    #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    guard fd >= 0 else {
+        throw HarnessError(description: "socket() failed")
+    }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0
+        }
+    }
+    guard bound else {
+        close(fd)
+        throw HarnessError(description: "cannot listen on 127.0.0.1")
+    }
+    return (fd, UInt16(bigEndian: address.sin_port))
+}
+
+/// Accepts one connection on `listener`, reads the request's head, writes `head` and
+/// `bodyBytes` bytes of body, then waits up to `wait` for the client to close.
+private func serveOnce(_ listener: Int32, head: [UInt8], bodyBytes: Int, wait: Duration)
+    -> OversizedBodyServer.Outcome
+{
+    let waitMs = Int32(wait.components.seconds * 1000)
+    var pending = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+    guard poll(&pending, 1, waitMs) == 1 else {
+        return .init(bytesWritten: 0, clientClosed: false)
+    }
+    let fd = accept(listener, nil, nil)
+    guard fd >= 0 else {
+        return .init(bytesWritten: 0, clientClosed: false)
+    }
+    defer { close(fd) }
+    #if canImport(Darwin)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        let flags: Int32 = 0
+    #else
+        let flags = Int32(MSG_NOSIGNAL)
+    #endif
+    // The request: a head without a body (Content-Length: 0).
+    var request = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while !request.ends(with: Array("\r\n\r\n".utf8)) {
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, 1, 0) }
+        guard count == 1 else {
+            return .init(bytesWritten: 0, clientClosed: true)
+        }
+        request.append(buffer[0])
+    }
+    guard writeAll(fd, head, flags: flags) == head.count else {
+        return .init(bytesWritten: 0, clientClosed: true)
+    }
+    let written = writeAll(
+        fd, [UInt8](repeating: UInt8(ascii: " "), count: bodyBytes), flags: flags)
+    if written < bodyBytes {
+        // The client closed the connection while the body was being written.
+        return .init(bytesWritten: written, clientClosed: true)
+    }
+    // The rest of the announced body never comes: only the client can end this.
+    var closing = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    while poll(&closing, 1, waitMs) == 1 {
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count <= 0 {
+            return .init(bytesWritten: written, clientClosed: true)
+        }
+    }
+    return .init(bytesWritten: written, clientClosed: false)
+}
+
+/// Writes `bytes` to `fd`; how many were written before an error.
+private func writeAll(_ fd: Int32, _ bytes: [UInt8], flags: Int32) -> Int {
+    var sent = 0
+    while sent < bytes.count {
+        let count = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, flags) }
+        guard count > 0 else {
+            break
+        }
+        sent += count
+    }
+    return sent
+}
+
+extension Array where Element == UInt8 {
+    fileprivate func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
+    }
+}
