@@ -1,6 +1,7 @@
 package io.smscode
 
 import com.sun.jna.Pointer
+import com.sun.jna.ptr.LongByReference
 import com.sun.jna.ptr.PointerByReference
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
@@ -78,9 +79,6 @@ public class SmsClient
         private val handle: NativeHandle
         private val cleanup: NativeCleaner.Registration
 
-        @Volatile
-        private var clockOffset = 0L
-
         // Given to a transport other than the library's with each request (the library
         // keeps its own copy for sms_client_send).
         @Volatile
@@ -112,8 +110,13 @@ public class SmsClient
         /** True once [close] has been called. */
         public val isClosed: Boolean get() = handle.isReleased
 
-        /** The clock offset last set with [setClockOffsetMs] (0 by default). */
-        public val clockOffsetMs: Long get() = clockOffset
+        /** The clock offset last set with [setClockOffsetMs] (0 by default), as the library holds it. */
+        public val clockOffsetMs: Long
+            get() {
+                val offset = LongByReference()
+                handle.withPointer { SmsNative.check(SmsNative.sms_client_clock_offset_ms(it, offset)) }
+                return offset.value
+            }
 
         /**
          * Sets the connect timeout (DNS, TCP, TLS; default 10 000 ms) and the total
@@ -202,7 +205,6 @@ public class SmsClient
         @Throws(SmsException::class)
         public fun setClockOffsetMs(offsetMs: Long): SmsClient {
             configure { SmsNative.sms_client_set_clock_offset_ms(it, offsetMs) }
-            clockOffset = offsetMs
             return this
         }
 

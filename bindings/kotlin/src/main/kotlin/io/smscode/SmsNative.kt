@@ -6,6 +6,7 @@ import com.sun.jna.IntegerType
 import com.sun.jna.Native
 import com.sun.jna.NativeLibrary
 import com.sun.jna.Pointer
+import com.sun.jna.ptr.LongByReference
 import com.sun.jna.ptr.PointerByReference
 import java.nio.ByteBuffer
 import java.nio.CharBuffer
@@ -185,6 +186,11 @@ internal object SmsNative {
     @JvmStatic external fun sms_client_set_clock_offset_ms(
         client: Pointer,
         offsetMs: Long,
+    ): Int
+
+    @JvmStatic external fun sms_client_clock_offset_ms(
+        client: Pointer,
+        outOffsetMs: LongByReference,
     ): Int
 
     @JvmStatic external fun sms_client_set_resend_guard_ms(

@@ -114,7 +114,7 @@ public class HttpRequest(
 
     public companion object {
         /** The library refuses a body over 64 KiB: a transport reads at most this many bytes. */
-        public const val MAX_BODY_BYTES: Int = 64 * 1024 + 1
+        public const val MAX_BODY_BYTES: Int = MAX_RESPONSE_BODY + 1
     }
 }
 

@@ -318,6 +318,18 @@ abstract class SmsClientTest(
         assertThrows<SmsException.InvalidArgument> { client.setClockOffsetMs(Long.MAX_VALUE) }
         assertEquals(-60_000L, client.clockOffsetMs)
     }
+
+    @Test
+    fun `an offset that puts ts before 1970 is refused before anything is sent`() {
+        val hundredYearsMs = 100L * 365 * 24 * 3600 * 1000
+        client.setClockOffsetMs(-hundredYearsMs)
+        assertEquals(-hundredYearsMs, client.clockOffsetMs)
+        val refused =
+            assertThrows<SmsException.InvalidArgument> {
+                client.sendCodeBlocking("+86", Phones.next(), CodeType.LOGIN)
+            }
+        assertTrue("before 1970" in refused.message.orEmpty(), refused.message)
+    }
 }
 
 class SmsClientLibraryTest : SmsClientTest(TestTransport.LIBRARY)
