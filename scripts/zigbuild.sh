@@ -5,7 +5,7 @@
 # zig and cargo-zigbuild come from PyPI into $ZIG_VENV (default <repo>/target/zig-venv)
 # the first time. A target that rustup's toolchain has no standard library for (the ARM
 # ones here: rustup cannot download targets offline) is built with Debian's
-# /usr/bin/rustc (packages rustc-web and libstd-rust-web-dev:ARCH).
+# /usr/bin/rustc and rustdoc (packages rustc-web and libstd-rust-web-dev:ARCH).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -23,7 +23,8 @@ if [ -n "$triple" ] && [ ! -d "$(rustc --print sysroot)/lib/rustlib/$triple/lib"
       "or Debian's rustc-web and libstd-rust-web-dev for its architecture)" >&2
     exit 1
   }
-  export RUSTC=/usr/bin/rustc
+  # rustdoc too: `cargo test` builds and runs the doc tests for the target.
+  export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 fi
 
 venv=${ZIG_VENV:-$repo/target/zig-venv}
