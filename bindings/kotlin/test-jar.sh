@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Tests the jar a JVM user adds without Rust (package-jar.sh makes it):
-#   1. it carries linux-x86-64/libsmscode.so, byte for byte the shipped library that
-#      scripts/check-size.sh measures;
+#   1. it carries linux-x86-64, linux-aarch64 and linux-arm/libsmscode.so, each byte for
+#      byte the shipped library of its target (scripts/build-ship.sh --target TRIPLE):
+#      the files scripts/check-size.sh measures and scripts/test-cross.sh tests under qemu;
 #   2. in an empty folder, a Java program with only that jar, JNA and the Kotlin
-#      runtime on its classpath (no jna.library.path, no LD_LIBRARY_PATH) sends a code
-#      to the real emulator and reads the delivered code back.
+#      runtime on its classpath (no jna.library.path, no LD_LIBRARY_PATH) loads the
+#      host's library from it, sends a code to the real emulator and reads the
+#      delivered code back.
 #
 # Env: CARGO_TARGET_DIR  where the `ship` build lives (default <repo>/target)
 #      SMSCODE_EMULATOR  emulator binary (default <repo>/target/release/smscode-emulator)
@@ -34,11 +36,13 @@ fi
 version=$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' "$here/pom.xml" | head -n 1)
 jar="$here/target/smscode-kotlin-$version.jar"
 
-carries_shipped_library() {
-  unzip -p "$jar" linux-x86-64/libsmscode.so >"$work/from-jar.so" &&
-    cmp -s "$work/from-jar.so" "$CARGO_TARGET_DIR/ship/libsmscode.so"
+carries_shipped_library() { # JNA_FOLDER TARGET
+  unzip -p "$jar" "$1/libsmscode.so" >"$work/from-jar-$1.so" &&
+    cmp -s "$work/from-jar-$1.so" "$CARGO_TARGET_DIR/$2/ship/libsmscode.so"
 }
-check carries_shipped_library
+check carries_shipped_library linux-x86-64 x86_64-unknown-linux-gnu
+check carries_shipped_library linux-aarch64 aarch64-unknown-linux-gnu
+check carries_shipped_library linux-arm armv7-unknown-linux-gnueabihf
 
 # The empty folder: the jar, JNA and kotlin-stdlib (every Kotlin program has it).
 property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$here/pom.xml" | head -n 1; }
@@ -65,7 +69,7 @@ public class Main {
             String url = new BufferedReader(new InputStreamReader(emulator.getInputStream()))
                     .readLine().replace("listening on ", "").trim();
             try (SmsClient client = new SmsClient(url, "demo", "demo-secret")) {
-                SendResult result = client.sendCode("+86", "13800138000", CodeType.REGISTRATION);
+                SendResult result = client.sendCodeBlocking("+86", "13800138000", CodeType.REGISTRATION);
                 if (!result.getOk()) throw new AssertionError("not sent: " + result);
             }
             HttpURLConnection codes = (HttpURLConnection) new URL(url + "/emulator/v1/codes?phone=13800138000")

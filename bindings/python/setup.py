@@ -15,6 +15,10 @@ Environment:
                            so an existing release build is reused instead of rebuilt)
     SMSCODE_CARGO_PROFILE  the cargo profile (default ``release``; ``ship`` is the small,
                            LTO-optimised one)
+    SMSCODE_LIBRARY        a library already built (build-wheel.sh passes the shipped one,
+                           built by scripts/build-ship.sh for each CPU): packaged as it is,
+                           without cargo, and the wheel is tagged for the CPU its ELF header
+                           names (``linux_aarch64`` for an aarch64 library on any build host)
 """
 
 from __future__ import annotations
@@ -56,8 +60,42 @@ def library_file_name() -> str:
     return "libsmscode.so"
 
 
+# ELF e_machine values and the wheel platform tag of each Linux CPU a wheel is built for.
+ELF_MACHINE_PLATFORMS = {0x3E: "linux_x86_64", 0xB7: "linux_aarch64", 0x28: "linux_armv7l"}
+
+
+def prebuilt_library() -> Path | None:
+    """The library named by SMSCODE_LIBRARY, if any."""
+    name = os.environ.get("SMSCODE_LIBRARY")
+    if not name:
+        return None
+    library = Path(name).resolve()
+    if not library.is_file():
+        raise SystemExit(f"smscode: SMSCODE_LIBRARY={name} is not a file")
+    return library
+
+
+def prebuilt_platform() -> str | None:
+    """The wheel platform tag of SMSCODE_LIBRARY's CPU, read from its ELF header."""
+    library = prebuilt_library()
+    if library is None:
+        return None
+    header = library.read_bytes()[:20]
+    if header[:4] != b"\x7fELF" or header[5] != 1:
+        raise SystemExit(f"smscode: {library} is not a little-endian ELF library")
+    machine = int.from_bytes(header[18:20], "little")
+    if machine not in ELF_MACHINE_PLATFORMS:
+        raise SystemExit(f"smscode: {library} is for ELF machine {machine:#x}, not a known CPU")
+    return ELF_MACHINE_PLATFORMS[machine]
+
+
 def build_library() -> Path:
-    """Runs cargo (a no-op when the build is up to date) and returns the library's path."""
+    """The library to package: SMSCODE_LIBRARY as it is, else a cargo build (a no-op when
+    the build is up to date)."""
+    library = prebuilt_library()
+    if library is not None:
+        print(f"smscode: packaging the prebuilt {library}", flush=True)
+        return library
     root = crate_root()
     manifest = root / "Cargo.toml"
     if not manifest.is_file():
@@ -103,7 +141,7 @@ class BuildPyWithLibrary(build_py):
         library = build_library()
         package_dir = Path(self.build_lib) / "smscode"
         package_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(library, package_dir / library.name)
+        shutil.copyfile(library, package_dir / library_file_name())
 
     def get_outputs(self, include_bytecode: bool = True) -> list[str]:
         library = Path(self.build_lib) / "smscode" / library_file_name()
@@ -135,11 +173,13 @@ class BinaryDistribution(Distribution):
 
 
 class BdistWheelAnyPython(bdist_wheel):
-    """Tags the wheel py3-none-<platform>: the library is loaded with ctypes, not an ABI."""
+    """Tags the wheel py3-none-<platform>: the library is loaded with ctypes, not an ABI.
+    The platform is the prebuilt library's CPU when there is one (a cross-built wheel),
+    else the build host's."""
 
     def get_tag(self) -> tuple[str, str, str]:
         _, _, platform = super().get_tag()
-        return "py3", "none", platform
+        return "py3", "none", prebuilt_platform() or platform
 
 
 setup(

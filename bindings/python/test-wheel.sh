@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Tests the packages a Python user installs without Rust (build-wheel.sh makes them):
-#   1. the repaired wheel is tagged manylinux at the glibc floor the README states, and
-#      carries byte for byte the shipped library that scripts/check-size.sh measures;
-#   2. installed into a fresh venv by a shell whose PATH has no cargo, it sends a code
-#      to the real emulator and the delivered code is read back;
+#   1. the x86_64 and aarch64 wheels are tagged manylinux_2_17 (manylinux2014), the glibc
+#      floor the README states, and each carries byte for byte the shipped library of its
+#      CPU: the file scripts/check-size.sh measures and, for aarch64, the cross stage
+#      (scripts/test-cross.sh) tests under qemu;
+#   2. the x86_64 wheel, installed into a fresh venv by a shell whose PATH has no cargo
+#      and no rustc, sends a code to the real emulator and the delivered code is read back;
 #   3. the sdist, unpacked away from the repository, builds a working wheel with cargo.
 #
-# Env: CARGO_TARGET_DIR  where the `ship` build lives (default <repo>/target)
+# Env: CARGO_TARGET_DIR  where the shipped builds live (default <repo>/target)
 #      SMSCODE_EMULATOR  emulator binary (default <repo>/target/release/smscode-emulator)
 set -euo pipefail
 
@@ -14,10 +16,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$repo/target}
 emulator=${SMSCODE_EMULATOR:-$repo/target/release/smscode-emulator}
-# The glibc floor the README promises; auditwheel derives it from the library's symbols
-# (built on Debian 12, Rust's std asks for pthread_* and dlsym at GLIBC_2.34). A build
-# host with another glibc moves it: then update the README's install section.
-expected_platform=manylinux_2_34_x86_64
+# The glibc floor the README promises: zig links the library against glibc 2.17
+# (scripts/build-ship.sh), and auditwheel confirms it from the library's symbols.
+wheel_tag() { echo "py3-none-manylinux2014_$1.manylinux_2_17_$1"; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -28,22 +29,35 @@ check() {
 
 [ -x "$emulator" ] || cargo build --release --locked -p smscode-emulator
 "$here/build-wheel.sh" "$work/dist"
-wheel=$(find "$work/dist" -name '*.whl')
 sdist=$(find "$work/dist" -name '*.tar.gz')
+wheel=$(find "$work/dist" -name "*-$(wheel_tag x86_64).whl")
 
-tagged_at_floor() { [[ "$(basename "$wheel")" == *-py3-none-"$expected_platform".whl ]]; }
-check tagged_at_floor
-same_library_as_budget() {
-  local budget_lib="$CARGO_TARGET_DIR/ship/libsmscode.so"
-  unzip -p "$wheel" smscode/libsmscode.so >"$work/from-wheel.so"
-  cmp -s "$work/from-wheel.so" "$budget_lib"
+# CPU TRIPLE: the wheel of the CPU exists with the manylinux2014 tag and holds the
+# shipped build of its target.
+wheel_carries_shipped_library() {
+  local found
+  found=$(find "$work/dist" -name "*-$(wheel_tag "$1").whl")
+  [ -n "$found" ] && unzip -p "$found" smscode/libsmscode.so >"$work/from-wheel-$1.so" &&
+    cmp -s "$work/from-wheel-$1.so" "$CARGO_TARGET_DIR/$2/ship/libsmscode.so"
 }
-check same_library_as_budget
+check wheel_carries_shipped_library x86_64 x86_64-unknown-linux-gnu
+check wheel_carries_shipped_library aarch64 aarch64-unknown-linux-gnu
 
-# A shell with only the system's PATH: neither cargo nor rustc is reachable.
-bare_env=(env -i "HOME=$work" "PATH=/usr/local/bin:/usr/bin:/bin" "LANG=C.UTF-8")
-no_cargo_on_path() { ! "${bare_env[@]}" sh -c 'command -v cargo || command -v rustc'; }
-check no_cargo_on_path
+# A PATH of one folder that holds every tool of the system's PATH but cargo and rustc
+# (Debian's rustc-web puts them in /usr/bin, next to everything else).
+no_rust_bin="$work/no-rust-bin"
+mkdir "$no_rust_bin"
+for dir in /usr/local/bin /usr/bin /bin; do
+  for tool in "$dir"/*; do
+    case "${tool##*/}" in cargo | cargo-* | rustc | rustc-* | rustdoc | rustup) continue ;; esac
+    [ -e "$no_rust_bin/${tool##*/}" ] || ln -s "$tool" "$no_rust_bin/${tool##*/}"
+  done
+done
+bare_env=(env -i "HOME=$work" "PATH=$no_rust_bin" "LANG=C.UTF-8")
+no_rust_on_path() {
+  "${bare_env[@]}" sh -c 'command -v ls >/dev/null && ! command -v cargo && ! command -v rustc'
+}
+check no_rust_on_path
 
 python=$(command -v "${PYTHON:-python3}")
 "$python" -m venv "$work/venv"
