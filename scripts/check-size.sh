@@ -23,12 +23,12 @@ target_dir=${SMSCODE_SIZE_TARGET_DIR:-target}
 builds=("with the built-in transport" "without the built-in transport")
 build_args=("" "--no-default-features")
 build_dirs=("$target_dir" "$target_dir/no-transport")
-# Table columns after the name: x86_64 bytes, aarch64 bytes, budget bytes.
+# Table columns after the name: x86_64 bytes, aarch64 bytes, x86_64 budget, aarch64 budget.
 triples=(x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu)
 
 table=$(sed -n '/<!-- check-size: begin -->/,/<!-- check-size: end -->/p' "$doc")
 [ -n "$table" ] || { echo "$doc has no check-size table"; exit 1; }
-cell() { # ROW_NAME COLUMN (1: x86_64, 2: aarch64, 3: budget) -> digits
+cell() { # ROW_NAME COLUMN (1: x86_64, 2: aarch64, 3: x86_64 budget, 4: aarch64 budget) -> digits
   awk -F'|' -v name="$1" -v col="$2" '
     { gsub(/^[ \t]+|[ \t]+$/, "", $2) }
     $2 == name { v = $(col + 2); gsub(/[^0-9]/, "", v); print v }' <<<"$table"
@@ -39,10 +39,10 @@ failed=0
 new_table=$table
 for row in "${!builds[@]}"; do
   name=${builds[$row]}
-  budget=$(cell "$name" 3)
-  [ -n "$budget" ] || { echo "$doc: no budget for the build $name"; exit 1; }
   for column in "${!triples[@]}"; do
     triple=${triples[$column]}
+    budget=$(cell "$name" $((column + 3)))
+    [ -n "$budget" ] || { echo "$doc: no $triple budget for the build $name"; exit 1; }
     # shellcheck disable=SC2086 # the cargo arguments are words
     scripts/build-ship.sh --quiet --target "$triple" --target-dir "${build_dirs[$row]}" ${build_args[$row]}
     lib=${build_dirs[$row]}/$triple/ship/libsmscode.so
